@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "EventFlow",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "EventPatterns", targets: ["EventPatterns"]),
+        .library(name: "EventFlow", targets: ["EventFlow"]),
+        .executable(name: "eventflow", targets: ["eventflow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(
+            name: "EventPatterns",
+            dependencies: ["CPCRE2"]
+        ),
+        .target(
+            name: "EventFlow",
+            dependencies: [
+                "EventPatterns",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
+        .executableTarget(
+            name: "eventflow",
+            dependencies: [
+                "EventPatterns",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "EventPatternsTests",
+            dependencies: ["EventPatterns", "CPCRE2"]
+        ),
+        .testTarget(
+            name: "EventFlowTests",
+            dependencies: [
+                "EventFlow",
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,43 @@
+/// A validated EventBridge event pattern.
+public struct EventPattern: Sendable, Hashable {
+    /// The pattern as written.
+    public let json: JSONValue
+    let conjunctions: [Conjunction]
+
+    public init(json: JSONValue) throws(PatternError) {
+        self.json = json
+        self.conjunctions = try PatternParser.parse(json)
+    }
+
+    /// Parses and validates pattern text. Malformed JSON is reported with its line and column.
+    public init(_ text: String) throws(PatternError) {
+        guard text.utf8.count <= PatternParser.maxPatternBytes else {
+            throw PatternError(path: "$", reason: "Pattern is longer than \(PatternParser.maxPatternBytes) bytes")
+        }
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(text, maxDepth: PatternParser.maxDepth)
+        } catch {
+            throw PatternError(path: "$", reason: "Pattern is not valid JSON: \(error)")
+        }
+        try self.init(json: json)
+    }
+
+    /// The longest pattern text `init(_:)` accepts, in bytes.
+    public static var maxTextBytes: Int { PatternParser.maxPatternBytes }
+    /// The most combinations `$or` may expand to.
+    public static var maxOrCombinations: Int { PatternParser.maxCombinations }
+    /// How deeply pattern objects may nest.
+    public static var maxNesting: Int { PatternParser.maxDepth }
+
+    /// Whether this one pattern matches `event` (TestEventPattern without the envelope check).
+    public func matches(event: JSONValue) -> Bool {
+        let automaton = Automaton.build([(name: "", conjunctions: conjunctions)])
+        var flat = FlatEvent()
+        Flattener(trie: automaton.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(event, into: &flat)
+        return !automaton.match(&flat).isEmpty
+    }
+
+    public static func == (a: EventPattern, b: EventPattern) -> Bool { a.json == b.json }
+    public func hash(into h: inout Hasher) { h.combine(json) }
+}

@@ -1,0 +1,276 @@
+/// The byte-level JSON lexer shared by the tree parser and the event flattener.
+///
+/// It works on an unsafe buffer so the flattener can scan an event without copying it, and it
+/// validates everything it passes over, including subtrees the flattener skips: a malformed event
+/// is always an error, never a silent partial match.
+struct JSONScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var pos: Int = 0
+    let maxDepth: Int
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    func fail(_ reason: String, at offset: Int? = nil) -> JSONError {
+        JSONError.at(reason, offset: offset ?? pos, in: bytes)
+    }
+
+    var atEnd: Bool { pos >= bytes.count }
+
+    mutating func skipWhitespace() {
+        while pos < bytes.count {
+            switch bytes[pos] {
+            case 0x20, 0x0A, 0x0D, 0x09: pos += 1
+            default: return
+            }
+        }
+    }
+
+    /// The next non-whitespace byte, without consuming it.
+    mutating func peek() throws(JSONError) -> UInt8 {
+        skipWhitespace()
+        guard pos < bytes.count else { throw fail("unexpected end of input") }
+        return bytes[pos]
+    }
+
+    mutating func expect(_ byte: UInt8, _ what: String) throws(JSONError) {
+        let b = try peek()
+        guard b == byte else { throw fail("expected \(what) but found \(describe(b))") }
+        pos += 1
+    }
+
+    func describe(_ b: UInt8) -> String {
+        if b >= 0x21 && b < 0x7F { return "'\(Character(Unicode.Scalar(b)))'" }
+        return "byte 0x\(String(b, radix: 16, uppercase: true))"
+    }
+
+    // MARK: literals and numbers
+
+    mutating func literal(_ word: StaticString) throws(JSONError) {
+        let start = pos
+        let count = word.utf8CodeUnitCount
+        guard pos + count <= bytes.count else { throw fail("invalid literal", at: start) }
+        let w = word.utf8Start
+        for i in 0..<count where bytes[pos + i] != w[i] {
+            throw fail("invalid literal", at: start)
+        }
+        pos += count
+    }
+
+    /// Scans a JSON number and returns its byte range.
+    mutating func number() throws(JSONError) -> Range<Int> {
+        let start = pos
+        if pos < bytes.count && bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+        guard pos < bytes.count, isDigit(bytes[pos]) else { throw fail("invalid number", at: start) }
+        if bytes[pos] == UInt8(ascii: "0") {
+            pos += 1
+            if pos < bytes.count && isDigit(bytes[pos]) { throw fail("leading zero in number", at: start) }
+        } else {
+            while pos < bytes.count && isDigit(bytes[pos]) { pos += 1 }
+        }
+        if pos < bytes.count && bytes[pos] == UInt8(ascii: ".") {
+            pos += 1
+            guard pos < bytes.count, isDigit(bytes[pos]) else { throw fail("invalid number", at: start) }
+            while pos < bytes.count && isDigit(bytes[pos]) { pos += 1 }
+        }
+        if pos < bytes.count && (bytes[pos] | 0x20) == UInt8(ascii: "e") {
+            pos += 1
+            if pos < bytes.count && (bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-")) { pos += 1 }
+            guard pos < bytes.count, isDigit(bytes[pos]) else { throw fail("invalid number", at: start) }
+            while pos < bytes.count && isDigit(bytes[pos]) { pos += 1 }
+        }
+        return start..<pos
+    }
+
+    @inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+
+    // MARK: strings
+
+    /// Scans a string starting at its opening quote. Returns the raw byte range between the
+    /// quotes and whether it holds escapes (then `decodeString` gives the decoded bytes).
+    /// UTF-8 is validated here so no caller can see malformed text.
+    mutating func string() throws(JSONError) -> (range: Range<Int>, escaped: Bool) {
+        let quote = pos
+        pos += 1
+        let start = pos
+        var escaped = false
+        var sawHighBit = false
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == UInt8(ascii: "\"") {
+                let range = start..<pos
+                pos += 1
+                if sawHighBit { try validateUTF8(range) }
+                return (range, escaped)
+            } else if b == UInt8(ascii: "\\") {
+                escaped = true
+                pos += 1
+                guard pos < bytes.count else { break }
+                switch bytes[pos] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                    UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    pos += 1
+                case UInt8(ascii: "u"):
+                    guard pos + 4 < bytes.count else { throw fail("invalid \\u escape", at: pos - 1) }
+                    for i in 1...4 where hexValue(bytes[pos + i]) == nil {
+                        throw fail("invalid \\u escape", at: pos - 1)
+                    }
+                    pos += 5
+                default:
+                    throw fail("invalid escape character in string", at: pos - 1)
+                }
+            } else if b < 0x20 {
+                throw fail("unescaped control character in string")
+            } else {
+                if b >= 0x80 { sawHighBit = true }
+                pos += 1
+            }
+        }
+        throw fail("unterminated string", at: quote)
+    }
+
+    func validateUTF8(_ range: Range<Int>) throws(JSONError) {
+        var i = range.lowerBound
+        let end = range.upperBound
+        while i < end {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            var need = 0
+            var minScalar: UInt32 = 0
+            var scalar: UInt32 = 0
+            if b & 0xE0 == 0xC0 { need = 1; scalar = UInt32(b & 0x1F); minScalar = 0x80 }
+            else if b & 0xF0 == 0xE0 { need = 2; scalar = UInt32(b & 0x0F); minScalar = 0x800 }
+            else if b & 0xF8 == 0xF0 { need = 3; scalar = UInt32(b & 0x07); minScalar = 0x10000 }
+            else { throw fail("invalid UTF-8 in string", at: i) }
+            guard i + need < end else { throw fail("invalid UTF-8 in string", at: i) }
+            for k in 1...need {
+                let c = bytes[i + k]
+                guard c & 0xC0 == 0x80 else { throw fail("invalid UTF-8 in string", at: i) }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+            }
+            if scalar < minScalar || scalar > 0x10FFFF || (scalar >= 0xD800 && scalar <= 0xDFFF) {
+                throw fail("invalid UTF-8 in string", at: i)
+            }
+            i += need + 1
+        }
+    }
+
+    func hexValue(_ b: UInt8) -> UInt32? {
+        switch b {
+        case 0x30...0x39: return UInt32(b - 0x30)
+        case 0x41...0x46: return UInt32(b - 0x41 + 10)
+        case 0x61...0x66: return UInt32(b - 0x61 + 10)
+        default: return nil
+        }
+    }
+
+    /// Decodes the escapes of a string range (already validated by `string()`), appending UTF-8.
+    func decodeString(_ range: Range<Int>, into out: inout [UInt8]) throws(JSONError) {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let b = bytes[i]
+            guard b == UInt8(ascii: "\\") else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            let e = bytes[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var unit = hex4(i)
+                i += 4
+                if unit >= 0xD800 && unit < 0xDC00 {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    guard i + 6 <= range.upperBound,
+                        bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
+                    else { throw fail("unpaired surrogate in \\u escape", at: i - 6) }
+                    let low = hex4(i + 2)
+                    guard low >= 0xDC00 && low < 0xE000 else { throw fail("unpaired surrogate in \\u escape", at: i - 6) }
+                    unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+                } else if unit >= 0xDC00 && unit < 0xE000 {
+                    throw fail("unpaired surrogate in \\u escape", at: i - 6)
+                }
+                appendUTF8(unit, to: &out)
+            default: out.append(e)  // \" \\ \/
+            }
+        }
+    }
+
+    func hex4(_ at: Int) -> UInt32 {
+        var v: UInt32 = 0
+        for k in 0..<4 { v = v << 4 | (hexValue(bytes[at + k]) ?? 0) }
+        return v
+    }
+
+    // MARK: skipping
+
+    /// Skips one value of any type, validating it.
+    mutating func skipValue(depth: Int) throws(JSONError) {
+        let b = try peek()
+        switch b {
+        case UInt8(ascii: "{"):
+            guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
+            pos += 1
+            if try peek() == UInt8(ascii: "}") { pos += 1; return }
+            while true {
+                guard try peek() == UInt8(ascii: "\"") else { throw fail("expected a member name string but found \(describe(bytes[pos]))") }
+                _ = try string()
+                try expect(UInt8(ascii: ":"), "':'")
+                try skipValue(depth: depth + 1)
+                let c = try peek()
+                pos += 1
+                if c == UInt8(ascii: "}") { return }
+                guard c == UInt8(ascii: ",") else { throw fail("expected ',' or '}' but found \(describe(c))", at: pos - 1) }
+            }
+        case UInt8(ascii: "["):
+            guard depth < maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
+            pos += 1
+            if try peek() == UInt8(ascii: "]") { pos += 1; return }
+            while true {
+                try skipValue(depth: depth + 1)
+                let c = try peek()
+                pos += 1
+                if c == UInt8(ascii: "]") { return }
+                guard c == UInt8(ascii: ",") else { throw fail("expected ',' or ']' but found \(describe(c))", at: pos - 1) }
+            }
+        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default: _ = try number()
+        }
+    }
+
+    /// After the top-level value: only whitespace may follow.
+    mutating func expectEnd() throws(JSONError) {
+        skipWhitespace()
+        if pos < bytes.count { throw fail("unexpected \(describe(bytes[pos])) after the JSON value") }
+    }
+}
+
+func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+    switch scalar {
+    case ..<0x80: out.append(UInt8(scalar))
+    case ..<0x800:
+        out.append(UInt8(0xC0 | (scalar >> 6)))
+        out.append(UInt8(0x80 | (scalar & 0x3F)))
+    case ..<0x10000:
+        out.append(UInt8(0xE0 | (scalar >> 12)))
+        out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+        out.append(UInt8(0x80 | (scalar & 0x3F)))
+    default:
+        out.append(UInt8(0xF0 | (scalar >> 18)))
+        out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+        out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+        out.append(UInt8(0x80 | (scalar & 0x3F)))
+    }
+}

@@ -1,0 +1,106 @@
+/// All rules of a matcher merged into one automaton over fields.
+///
+/// A rule (one conjunction of a pattern) is a chain of transitions, one per field it names, in
+/// path order. Chains share their start and every step where they ask the same thing of the same
+/// field, so thousands of rules that begin alike cost one transition, and rules that share a
+/// first value (a weakness of quamina's design) share the state behind it. Each state keeps one
+/// `ValueIndex` per field it can move on.
+final class Automaton: Sendable {
+    struct State: Sendable {
+        /// Field id → index into `transitions`, sorted by field id.
+        var fieldIDs: [Int32] = []
+        var transitions: [ValueIndex] = []
+        /// `exists: false` moves: taken when the event has no value at that field.
+        var absentFieldIDs: [Int32] = []
+        var absentTargets: [[Int32]] = []
+        /// Rule names (ids) matched on reaching this state.
+        var accepts: [Int32] = []
+    }
+
+    let states: [State]
+    let trie: PathTrie
+    let names: [String]
+    /// Sort key per name id: the names in ascending byte order.
+    let nameRank: [Int32]
+
+    init(states: [State], trie: PathTrie, names: [String]) {
+        self.states = states
+        self.trie = trie
+        self.names = names
+        let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
+        var rank = [Int32](repeating: 0, count: names.count)
+        for (r, i) in order.enumerated() { rank[i] = Int32(r) }
+        self.nameRank = rank
+    }
+
+    /// Builds the automaton for `rules`: (name, conjunctions) pairs, several per name allowed.
+    static func build(_ rules: [(name: String, conjunctions: [Conjunction])]) -> Automaton {
+        var trie = PathTrie()
+        var states = [State()]
+        var nameIDs: [String: Int32] = [:]
+        var names: [String] = []
+        struct ShareKey: Hashable {
+            var state: Int32
+            var field: FieldCondition
+        }
+        var shared: [ShareKey: Int32] = [:]
+        var indexSlot: [Int64: Int] = [:]  // (state, field id) → transition slot
+
+        for rule in rules {
+            let nameID: Int32
+            if let id = nameIDs[rule.name] {
+                nameID = id
+            } else {
+                nameID = Int32(names.count)
+                nameIDs[rule.name] = nameID
+                names.append(rule.name)
+            }
+            for conjunction in rule.conjunctions {
+                var s: Int32 = 0
+                for field in conjunction.fields {
+                    let key = ShareKey(state: s, field: field)
+                    if let next = shared[key] {
+                        s = next
+                        continue
+                    }
+                    let next = Int32(states.count)
+                    states.append(State())
+                    let fieldID = trie.intern(field.path)
+                    for alternative in field.alternatives {
+                        if case .exists(false) = alternative {
+                            if let k = states[Int(s)].absentFieldIDs.firstIndex(of: fieldID) {
+                                states[Int(s)].absentTargets[k].append(next)
+                            } else {
+                                states[Int(s)].absentFieldIDs.append(fieldID)
+                                states[Int(s)].absentTargets.append([next])
+                            }
+                            continue
+                        }
+                        let slotKey = Int64(s) << 32 | Int64(fieldID)
+                        let slot: Int
+                        if let existing = indexSlot[slotKey] {
+                            slot = existing
+                        } else {
+                            slot = states[Int(s)].transitions.count
+                            states[Int(s)].fieldIDs.append(fieldID)
+                            states[Int(s)].transitions.append(ValueIndex())
+                            indexSlot[slotKey] = slot
+                        }
+                        states[Int(s)].transitions[slot].insert(alternative, target: next)
+                    }
+                    shared[key] = next
+                    s = next
+                }
+                if !states[Int(s)].accepts.contains(nameID) { states[Int(s)].accepts.append(nameID) }
+            }
+        }
+        for i in states.indices {
+            for t in states[i].transitions.indices { states[i].transitions[t].seal() }
+            // Keep transitions sorted by field id for binary search.
+            let order = states[i].fieldIDs.indices.sorted { states[i].fieldIDs[$0] < states[i].fieldIDs[$1] }
+            states[i].fieldIDs = order.map { states[i].fieldIDs[$0] }
+            states[i].transitions = order.map { states[i].transitions[$0] }
+        }
+        return Automaton(states: states, trie: trie, names: names)
+    }
+}

@@ -1,0 +1,150 @@
+/// Scans an event once, from its UTF-8 bytes, and records only the leaf values whose paths some
+/// rule names; everything else is validated and skipped without being decoded.
+struct Flattener {
+    let trie: PathTrie
+    let maxDepth: Int
+
+    func flatten(_ bytes: UnsafeBufferPointer<UInt8>, into event: inout FlatEvent) throws(JSONError) {
+        event.reset(fieldCount: trie.fieldCount)
+        var scanner = JSONScanner(bytes, maxDepth: maxDepth)
+        guard try scanner.peek() == UInt8(ascii: "{") else { throw scanner.fail("Event must be a JSON object") }
+        var walk = Walk(trie: trie, scanner: scanner)
+        try walk.object(node: 0, depth: 0, into: &event)
+        try walk.scanner.expectEnd()
+    }
+
+    struct Walk {
+        let trie: PathTrie
+        var scanner: JSONScanner
+        var trail: [Int32] = []
+        var nextArrayID: Int32 = 0
+        var keyBuffer: [UInt8] = []
+
+        mutating func object(node: Int, depth: Int, into event: inout FlatEvent) throws(JSONError) {
+            guard depth < scanner.maxDepth else { throw scanner.fail("nesting deeper than \(scanner.maxDepth) levels") }
+            scanner.pos += 1  // '{'
+            if try scanner.peek() == UInt8(ascii: "}") { scanner.pos += 1; return }
+            while true {
+                guard try scanner.peek() == UInt8(ascii: "\"") else {
+                    throw scanner.fail("expected a member name string but found \(scanner.describe(scanner.bytes[scanner.pos]))")
+                }
+                let (range, escaped) = try scanner.string()
+                let child: Int32?
+                if escaped {
+                    keyBuffer.removeAll(keepingCapacity: true)
+                    try scanner.decodeString(range, into: &keyBuffer)
+                    child = keyBuffer.withUnsafeBufferPointer { trie.follow(node, key: $0) }
+                } else {
+                    child = trie.follow(node, key: UnsafeBufferPointer(rebasing: scanner.bytes[range]))
+                }
+                try scanner.expect(UInt8(ascii: ":"), "':'")
+                if let child {
+                    try value(node: Int(child), depth: depth + 1, into: &event)
+                } else {
+                    try scanner.skipValue(depth: depth + 1)
+                }
+                let c = try scanner.peek()
+                scanner.pos += 1
+                if c == UInt8(ascii: "}") { return }
+                guard c == UInt8(ascii: ",") else {
+                    throw scanner.fail("expected ',' or '}' but found \(scanner.describe(c))", at: scanner.pos - 1)
+                }
+            }
+        }
+
+        mutating func value(node: Int, depth: Int, into event: inout FlatEvent) throws(JSONError) {
+            let b = try scanner.peek()
+            let id = trie.nodes[node].fieldID
+            switch b {
+            case UInt8(ascii: "{"):
+                if trie.hasChildren(node) {
+                    try object(node: node, depth: depth, into: &event)
+                } else {
+                    try scanner.skipValue(depth: depth)
+                }
+            case UInt8(ascii: "["):
+                guard depth < scanner.maxDepth else { throw scanner.fail("nesting deeper than \(scanner.maxDepth) levels") }
+                scanner.pos += 1
+                let arrayID = nextArrayID
+                nextArrayID += 1
+                if try scanner.peek() == UInt8(ascii: "]") { scanner.pos += 1; return }
+                var index: Int32 = 0
+                while true {
+                    trail.append(arrayID)
+                    trail.append(index)
+                    try value(node: node, depth: depth + 1, into: &event)
+                    trail.removeLast(2)
+                    index += 1
+                    let c = try scanner.peek()
+                    scanner.pos += 1
+                    if c == UInt8(ascii: "]") { return }
+                    guard c == UInt8(ascii: ",") else {
+                        throw scanner.fail("expected ',' or ']' but found \(scanner.describe(c))", at: scanner.pos - 1)
+                    }
+                }
+            case UInt8(ascii: "\""):
+                let (range, escaped) = try scanner.string()
+                guard id >= 0 else { return }
+                if escaped {
+                    let start = Int32(event.values.count)
+                    try scanner.decodeString(range, into: &event.values)
+                    event.appendField(id, .string, start: start, trail: trail)
+                } else {
+                    event.append(id, .string, bytes: UnsafeBufferPointer(rebasing: scanner.bytes[range]), trail: trail)
+                }
+            case UInt8(ascii: "t"):
+                try scanner.literal("true")
+                if id >= 0 { event.appendField(id, .true, start: Int32(event.values.count), trail: trail) }
+            case UInt8(ascii: "f"):
+                try scanner.literal("false")
+                if id >= 0 { event.appendField(id, .false, start: Int32(event.values.count), trail: trail) }
+            case UInt8(ascii: "n"):
+                try scanner.literal("null")
+                if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), trail: trail) }
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let range = try scanner.number()
+                if id >= 0 { event.append(id, .number, bytes: UnsafeBufferPointer(rebasing: scanner.bytes[range]), trail: trail) }
+            default:
+                throw scanner.fail("unexpected \(scanner.describe(b))")
+            }
+        }
+    }
+
+    /// The same flattening for an already parsed event.
+    func flatten(_ json: JSONValue, into event: inout FlatEvent) {
+        event.reset(fieldCount: trie.fieldCount)
+        var trail: [Int32] = []
+        var nextArrayID: Int32 = 0
+        func visit(_ v: JSONValue, node: Int) {
+            let id = trie.nodes[node].fieldID
+            switch v {
+            case .object(let members):
+                guard trie.hasChildren(node) else { return }
+                for m in members {
+                    let child = Array(m.key.utf8).withUnsafeBufferPointer { trie.follow(node, key: $0) }
+                    if let child { visit(m.value, node: Int(child)) }
+                }
+            case .array(let elements):
+                let arrayID = nextArrayID
+                nextArrayID += 1
+                for (i, e) in elements.enumerated() {
+                    trail.append(arrayID)
+                    trail.append(Int32(i))
+                    visit(e, node: node)
+                    trail.removeLast(2)
+                }
+            case .string(let s):
+                guard id >= 0 else { return }
+                Array(s.utf8).withUnsafeBufferPointer { event.append(id, .string, bytes: $0, trail: trail) }
+            case .number(let n):
+                guard id >= 0 else { return }
+                Array(n.text.utf8).withUnsafeBufferPointer { event.append(id, .number, bytes: $0, trail: trail) }
+            case .bool(let b):
+                if id >= 0 { event.appendField(id, b ? .true : .false, start: Int32(event.values.count), trail: trail) }
+            case .null:
+                if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), trail: trail) }
+            }
+        }
+        visit(json, node: 0)
+    }
+}

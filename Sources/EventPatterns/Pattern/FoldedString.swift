@@ -1,0 +1,89 @@
+/// The operand of `equals-ignore-case` (and the ignore-case forms of prefix and suffix).
+///
+/// EventBridge compares per UTF-16 character of the pattern: the event must hold that
+/// character's lower-case or upper-case form (Java's `toLowerCase`/`toUpperCase`, ROOT locale).
+/// So `"straße"` matches `"STRASSE"` but not `"strasse"`, and characters outside the BMP are
+/// not case-mapped at all (Java maps the surrogate halves one by one). `forms` holds those
+/// alternatives; `key` is a case-folded form used only to index candidates, which are then
+/// checked against `forms`.
+struct FoldedString: Hashable, Sendable {
+    let original: String
+    let key: [UInt8]
+    let forms: [[[UInt8]]]
+
+    init(_ s: String) {
+        original = s
+        key = FoldedString.foldKey(Array(s.utf8))
+        forms = s.unicodeScalars.map { scalar in
+            let own = Array(String(scalar).utf8)
+            guard scalar.value <= 0xFFFF, !scalar.isASCII || scalar.properties.isCased else { return [own] }
+            if scalar.isASCII {
+                let b = UInt8(scalar.value)
+                let lower = b | 0x20
+                let upper = b & ~0x20
+                return lower == upper ? [[b]] : [[lower], [upper]]
+            }
+            var out: [[UInt8]] = []
+            for form in [Array(String(scalar).lowercased().utf8), Array(String(scalar).uppercased().utf8)]
+            where !out.contains(form) {
+                out.append(form)
+            }
+            return out
+        }
+    }
+
+    /// Case-insensitive equality of the whole value.
+    func matches(_ v: UnsafeBufferPointer<UInt8>) -> Bool { matchForward(v, 0, 0, whole: true) }
+
+    func matchesPrefix(of v: UnsafeBufferPointer<UInt8>) -> Bool { matchForward(v, 0, 0, whole: false) }
+
+    func matchesSuffix(of v: UnsafeBufferPointer<UInt8>) -> Bool { matchBackward(v, forms.count, v.count) }
+
+    private func matchForward(_ v: UnsafeBufferPointer<UInt8>, _ k: Int, _ pos: Int, whole: Bool) -> Bool {
+        if k == forms.count { return !whole || pos == v.count }
+        for form in forms[k] where pos + form.count <= v.count {
+            var ok = true
+            for (j, b) in form.enumerated() where v[pos + j] != b {
+                ok = false
+                break
+            }
+            if ok && matchForward(v, k + 1, pos + form.count, whole: whole) { return true }
+        }
+        return false
+    }
+
+    private func matchBackward(_ v: UnsafeBufferPointer<UInt8>, _ k: Int, _ end: Int) -> Bool {
+        if k == 0 { return true }
+        for form in forms[k - 1] where end - form.count >= 0 {
+            let start = end - form.count
+            var ok = true
+            for (j, b) in form.enumerated() where v[start + j] != b {
+                ok = false
+                break
+            }
+            if ok && matchBackward(v, k - 1, start) { return true }
+        }
+        return false
+    }
+
+    /// Maps text to a case-insensitive key: each scalar becomes lower(upper(scalar)), so every
+    /// value that `forms` accepts has the same key as the pattern.
+    static func foldKey(_ bytes: [UInt8]) -> [UInt8] {
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            return bytes.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
+            if scalar.isASCII {
+                let b = UInt8(scalar.value)
+                out.append(b &- 0x41 < 26 ? b | 0x20 : b)
+            } else if scalar.value > 0xFFFF {
+                out.append(contentsOf: String(scalar).utf8)
+            } else {
+                out.append(contentsOf: String(scalar).uppercased().lowercased().utf8)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,138 @@
+/// A `wildcard` operand: literal runs separated by `*` (zero or more characters).
+struct Wildcard: Hashable, Sendable {
+    let source: String
+    /// The literal runs between stars, unescaped.
+    let segments: [[UInt8]]
+    let leadingStar: Bool
+    let trailingStar: Bool
+
+    var hasStar: Bool { leadingStar || trailingStar || segments.count > 1 }
+    /// The literal text before the first star ("" for a leading star).
+    var literalPrefix: [UInt8] { leadingStar ? [] : segments[0] }
+    /// The literal text after the last star ("" for a trailing star).
+    var literalSuffix: [UInt8] { trailingStar || !hasStar ? [] : segments[segments.count - 1] }
+
+    /// The most NFA positions that can be live at once; EventBridge rejects patterns where this
+    /// grows too large ("Rule is too complex ..."). Ours: more than `maxComplexity`.
+    static let maxComplexity = 12
+
+    /// Parses and validates; `pos` in errors counts UTF-8 bytes plus the opening quote, as
+    /// EventBridge reports it (`"a**b"` → pos 2).
+    static func parse(_ s: String) -> Result<Wildcard, OperandError> {
+        let bytes = Array(s.utf8)
+        var segments: [[UInt8]] = [[]]
+        var tokens: [Int] = []  // -1 for a star, otherwise a byte; used by the complexity check
+        var leadingStar = false
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\\") {
+                guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "*") || bytes[i + 1] == UInt8(ascii: "\\") else {
+                    return .failure(OperandError("Invalid escape character at pos \(i + 1)"))
+                }
+                segments[segments.count - 1].append(bytes[i + 1])
+                tokens.append(Int(bytes[i + 1]))
+                i += 2
+            } else if b == UInt8(ascii: "*") {
+                if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "*") {
+                    return .failure(OperandError("Consecutive wildcard characters at pos \(i + 1)"))
+                }
+                if i == 0 { leadingStar = true } else { segments.append([]) }
+                tokens.append(-1)
+                i += 1
+            } else {
+                segments[segments.count - 1].append(b)
+                tokens.append(Int(b))
+                i += 1
+            }
+        }
+        let trailingStar = bytes.count > 0 && tokens.last == -1
+        if trailingStar && segments.last?.isEmpty == true && segments.count > 1 { segments.removeLast() }
+        if complexity(tokens) > maxComplexity {
+            return .failure(OperandError(
+                "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character"
+            ))
+        }
+        return .success(Wildcard(source: s, segments: segments, leadingStar: leadingStar, trailingStar: trailingStar))
+    }
+
+    func matches(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        if !hasStar { return v.elementsEqual(segments[0]) }
+        var first = 0
+        var last = segments.count
+        var pos = 0
+        var end = v.count
+        if !leadingStar {
+            let p = segments[0]
+            guard p.count <= v.count, v.starts(with: p) else { return false }
+            pos = p.count
+            first = 1
+        }
+        if !trailingStar {
+            let s = segments[segments.count - 1]
+            guard s.count <= end - pos, first <= segments.count - 1 else { return false }
+            for (j, b) in s.enumerated() where v[end - s.count + j] != b { return false }
+            end -= s.count
+            last -= 1
+        }
+        // Middle runs: leftmost occurrence is always the best choice when only `*` is special.
+        var k = first
+        while k < last {
+            guard let found = find(segments[k], in: v, from: pos, to: end) else { return false }
+            pos = found + segments[k].count
+            k += 1
+        }
+        return pos <= end
+    }
+
+    private func find(_ needle: [UInt8], in v: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+        if needle.isEmpty { return from }
+        var i = from
+        let first = needle[0]
+        while i + needle.count <= to {
+            if v[i] == first {
+                var j = 1
+                while j < needle.count && v[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Explores the glob's NFA (positions in `tokens`) and returns the largest set of positions
+    /// that can be live at once over any input.
+    static func complexity(_ tokens: [Int]) -> Int {
+        func closure(_ set: Set<Int>) -> Set<Int> {
+            var out = set
+            var stack = Array(set)
+            while let q = stack.popLast() {
+                if q < tokens.count && tokens[q] == -1 && !out.contains(q + 1) {
+                    out.insert(q + 1)
+                    stack.append(q + 1)
+                }
+            }
+            return out
+        }
+        var alphabet = Set(tokens.filter { $0 >= 0 })
+        alphabet.insert(-2)  // any byte the pattern does not name
+        let start = closure([0])
+        var seen: Set<Set<Int>> = [start]
+        var frontier = [start]
+        var best = start.count
+        while let s = frontier.popLast(), seen.count < 5000 {
+            for c in alphabet {
+                var next = Set<Int>()
+                for q in s where q < tokens.count {
+                    if tokens[q] == -1 { next.insert(q) } else if tokens[q] == c { next.insert(q + 1) }
+                }
+                let n = closure(next)
+                if !n.isEmpty && seen.insert(n).inserted {
+                    best = max(best, n.count)
+                    frontier.append(n)
+                }
+            }
+        }
+        return best
+    }
+}
