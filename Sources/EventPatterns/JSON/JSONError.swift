@@ -7,6 +7,13 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
     public var line: Int
     public var column: Int
 
+    public init(reason: String, offset: Int, line: Int, column: Int) {
+        self.reason = reason
+        self.offset = offset
+        self.line = line
+        self.column = column
+    }
+
     public var description: String { "\(reason) at line \(line), column \(column) (offset \(offset))" }
 
     static func at(_ reason: String, offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> JSONError {

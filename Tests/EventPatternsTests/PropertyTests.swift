@@ -1,0 +1,47 @@
+import EventPatterns
+import Testing
+
+@Suite("Compiled matcher vs reference")
+struct PropertyTests {
+    /// 10,000 single rule/event pairs: every operator, arrays, dotted keys, `$or`.
+    @Test("single rules agree with the PCRE2 reference", arguments: [UInt64(1), 2, 3, 4])
+    func singleRules(seed: UInt64) throws {
+        var gen = RandomPatterns(rng: SplitMix64(seed: seed))
+        for i in 0..<2_500 {
+            let rule = gen.rule()
+            let event = gen.event()
+            let pattern = try EventPattern(json: rule)
+            let matcher = EventMatcher()
+            matcher.addRule("r", pattern: pattern)
+            let compiled = try matcher.matches(eventJSON: event.jsonText) == ["r"]
+            let reference = ReferenceMatcher.matches(pattern: rule, event: event)
+            #expect(compiled == reference, "seed \(seed) #\(i)\nrule: \(rule.jsonText)\nevent: \(event.jsonText)")
+            if compiled != reference { return }
+        }
+    }
+
+    /// 40 rules in one matcher against each event: the merged automaton must answer for each
+    /// rule exactly as the reference does (500 events × 40 rules = 20,000 pairs).
+    @Test("many rules in one automaton agree with the reference")
+    func mergedRules() throws {
+        var gen = RandomPatterns(rng: SplitMix64(seed: 99))
+        for round in 0..<25 {
+            let rules = (0..<40).map { _ in gen.rule() }
+            let matcher = EventMatcher()
+            for (i, r) in rules.enumerated() { try matcher.addRule("r\(i)", pattern: r) }
+            for _ in 0..<20 {
+                let event = gen.event()
+                let expected = rules.indices.filter { ReferenceMatcher.matches(pattern: rules[$0], event: event) }
+                    .map { "r\($0)" }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                let got = try matcher.matches(eventJSON: event.jsonText)
+                #expect(got == expected, "round \(round)\nevent: \(event.jsonText)")
+                if got != expected {
+                    for name in Set(got).symmetricDifference(expected) {
+                        print("disagreement on \(name): \(rules[Int(name.dropFirst())!].jsonText)")
+                    }
+                    return
+                }
+            }
+        }
+    }
+}
