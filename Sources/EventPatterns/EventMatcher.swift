@@ -12,12 +12,25 @@ public final class EventMatcher: Sendable {
         var compiled: Automaton?
     }
 
+    /// How much of an event's bytes the matcher reads.
+    public enum Scanning: Sendable {
+        /// Every byte is checked: a malformed event is always an error.
+        case validating
+        /// Parts no rule reads are skipped by structure alone, and reading stops once every
+        /// top-level member a rule names has been seen. Much faster on large events; malformed
+        /// JSON in unread parts goes unnoticed, and a member name repeated after that point is
+        /// not seen. For events already validated upstream (for example by an event bus).
+        case stopEarly
+    }
+
     private let rules = Mutex(Rules())
     /// Events nested deeper than this are rejected.
     public let maxEventDepth: Int
+    public let scanning: Scanning
 
-    public init(maxEventDepth: Int = JSONParser.defaultMaxDepth) {
+    public init(maxEventDepth: Int = JSONParser.defaultMaxDepth, scanning: Scanning = .validating) {
         self.maxEventDepth = maxEventDepth
+        self.scanning = scanning
     }
 
     /// Adds `pattern` under `name`; a name may hold several patterns (any one matching suffices).
@@ -89,9 +102,16 @@ public final class EventMatcher: Sendable {
     /// UTF-8 JSON. Throws when the bytes are not a JSON object.
     public func matches(event bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [String] {
         let automaton = snapshot()
-        var flat = FlatEvent()
-        try Flattener(trie: automaton.trie, maxDepth: maxEventDepth).flatten(bytes, into: &flat)
-        return automaton.match(&flat)
+        var buffers = automaton.scratchPool.take()
+        do {
+            try Flattener(trie: automaton.trie, maxDepth: maxEventDepth, scanning: scanning).flatten(bytes, into: &buffers.event)
+        } catch {
+            automaton.scratchPool.give(buffers)
+            throw error
+        }
+        let names = automaton.match(&buffers)
+        automaton.scratchPool.give(buffers)
+        return names
     }
 
     public func matches(event bytes: [UInt8]) throws(JSONError) -> [String] {
@@ -108,8 +128,10 @@ public final class EventMatcher: Sendable {
     public func matches(event json: JSONValue) -> [String] {
         guard case .object = json else { return [] }
         let automaton = snapshot()
-        var flat = FlatEvent()
-        Flattener(trie: automaton.trie, maxDepth: maxEventDepth).flatten(json, into: &flat)
-        return automaton.match(&flat)
+        var buffers = automaton.scratchPool.take()
+        Flattener(trie: automaton.trie, maxDepth: maxEventDepth).flatten(json, into: &buffers.event)
+        let names = automaton.match(&buffers)
+        automaton.scratchPool.give(buffers)
+        return names
     }
 }

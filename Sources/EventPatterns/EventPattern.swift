@@ -33,9 +33,9 @@ public struct EventPattern: Sendable, Hashable {
     /// Whether this one pattern matches `event` (TestEventPattern without the envelope check).
     public func matches(event: JSONValue) -> Bool {
         let automaton = Automaton.build([(name: "", conjunctions: conjunctions)])
-        var flat = FlatEvent()
-        Flattener(trie: automaton.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(event, into: &flat)
-        return !automaton.match(&flat).isEmpty
+        var buffers = MatchBuffers()
+        Flattener(trie: automaton.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(event, into: &buffers.event)
+        return !automaton.match(&buffers).isEmpty
     }
 
     public static func == (a: EventPattern, b: EventPattern) -> Bool { a.json == b.json }

@@ -57,8 +57,8 @@ public struct RuleFile: Sendable {
     }
 
     /// A matcher holding every rule of the file.
-    public func makeMatcher() -> EventMatcher {
-        let matcher = EventMatcher()
+    public func makeMatcher(scanning: EventMatcher.Scanning = .validating) -> EventMatcher {
+        let matcher = EventMatcher(scanning: scanning)
         for rule in rules {
             for p in rule.patterns { matcher.addRule(rule.name, pattern: p) }
         }

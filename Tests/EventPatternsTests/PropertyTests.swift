@@ -28,13 +28,18 @@ struct PropertyTests {
         for round in 0..<25 {
             let rules = (0..<40).map { _ in gen.rule() }
             let matcher = EventMatcher()
-            for (i, r) in rules.enumerated() { try matcher.addRule("r\(i)", pattern: r) }
+            let fast = EventMatcher(scanning: .stopEarly)
+            for (i, r) in rules.enumerated() {
+                try matcher.addRule("r\(i)", pattern: r)
+                try fast.addRule("r\(i)", pattern: r)
+            }
             for _ in 0..<20 {
                 let event = gen.event()
                 let expected = rules.indices.filter { ReferenceMatcher.matches(pattern: rules[$0], event: event) }
                     .map { "r\($0)" }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                 let got = try matcher.matches(eventJSON: event.jsonText)
                 #expect(got == expected, "round \(round)\nevent: \(event.jsonText)")
+                #expect(try fast.matches(eventJSON: event.jsonText) == expected, "stopEarly, round \(round)")
                 if got != expected {
                     for name in Set(got).symmetricDifference(expected) {
                         print("disagreement on \(name): \(rules[Int(name.dropFirst())!].jsonText)")

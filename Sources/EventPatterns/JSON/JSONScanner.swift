@@ -19,7 +19,9 @@ struct JSONScanner {
 
     var atEnd: Bool { pos >= bytes.count }
 
+    @inline(__always)
     mutating func skipWhitespace() {
+        if pos < bytes.count && bytes[pos] > 0x20 { return }
         while pos < bytes.count {
             switch bytes[pos] {
             case 0x20, 0x0A, 0x0D, 0x09: pos += 1
@@ -29,12 +31,14 @@ struct JSONScanner {
     }
 
     /// The next non-whitespace byte, without consuming it.
+    @inline(__always)
     mutating func peek() throws(JSONError) -> UInt8 {
         skipWhitespace()
         guard pos < bytes.count else { throw fail("unexpected end of input") }
         return bytes[pos]
     }
 
+    @inline(__always)
     mutating func expect(_ byte: UInt8, _ what: String) throws(JSONError) {
         let b = try peek()
         guard b == byte else { throw fail("expected \(what) but found \(describe(b))") }
@@ -48,6 +52,7 @@ struct JSONScanner {
 
     // MARK: literals and numbers
 
+    @inline(__always)
     mutating func literal(_ word: StaticString) throws(JSONError) {
         let start = pos
         let count = word.utf8CodeUnitCount
@@ -60,6 +65,7 @@ struct JSONScanner {
     }
 
     /// Scans a JSON number and returns its byte range.
+    @inline(__always)
     mutating func number() throws(JSONError) -> Range<Int> {
         let start = pos
         if pos < bytes.count && bytes[pos] == UInt8(ascii: "-") { pos += 1 }
@@ -68,12 +74,12 @@ struct JSONScanner {
             pos += 1
             if pos < bytes.count && isDigit(bytes[pos]) { throw fail("leading zero in number", at: start) }
         } else {
-            while pos < bytes.count && isDigit(bytes[pos]) { pos += 1 }
+            skipDigits()
         }
         if pos < bytes.count && bytes[pos] == UInt8(ascii: ".") {
             pos += 1
             guard pos < bytes.count, isDigit(bytes[pos]) else { throw fail("invalid number", at: start) }
-            while pos < bytes.count && isDigit(bytes[pos]) { pos += 1 }
+            skipDigits()
         }
         if pos < bytes.count && (bytes[pos] | 0x20) == UInt8(ascii: "e") {
             pos += 1
@@ -86,19 +92,52 @@ struct JSONScanner {
 
     @inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
 
+    /// Advances over a run of ASCII digits, eight at a time where possible.
+    @inline(__always)
+    mutating func skipDigits() {
+        let count = bytes.count
+        let base = bytes.baseAddress!
+        while pos + 8 <= count {
+            let w = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
+            // A byte is a digit when its high nibble is 3 and adding 6 keeps it so.
+            let nonDigit = ((w & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+                | (((w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+            if nonDigit != 0 {
+                pos += nonDigit.trailingZeroBitCount >> 3
+                return
+            }
+            pos += 8
+        }
+        while pos < count && isDigit(base[pos]) { pos += 1 }
+    }
+
     // MARK: strings
 
     /// Scans a string starting at its opening quote. Returns the raw byte range between the
     /// quotes and whether it holds escapes (then `decodeString` gives the decoded bytes).
     /// UTF-8 is validated here so no caller can see malformed text.
+    @inline(__always)
     mutating func string() throws(JSONError) -> (range: Range<Int>, escaped: Bool) {
         let quote = pos
         pos += 1
         let start = pos
         var escaped = false
         var sawHighBit = false
-        while pos < bytes.count {
-            let b = bytes[pos]
+        let count = bytes.count
+        let base = bytes.baseAddress!
+        while true {
+            // Eight bytes at a time while none is special (quote, backslash, control, non-ASCII).
+            while pos + 8 <= count {
+                let w = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
+                let special = JSONScanner.specialBytes(w)
+                if special != 0 {
+                    pos += special.trailingZeroBitCount >> 3  // the first special byte is exact
+                    break
+                }
+                pos += 8
+            }
+            guard pos < count else { break }
+            let b = base[pos]
             if b == UInt8(ascii: "\"") {
                 let range = start..<pos
                 pos += 1
@@ -107,14 +146,14 @@ struct JSONScanner {
             } else if b == UInt8(ascii: "\\") {
                 escaped = true
                 pos += 1
-                guard pos < bytes.count else { break }
-                switch bytes[pos] {
+                guard pos < count else { break }
+                switch base[pos] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     pos += 1
                 case UInt8(ascii: "u"):
-                    guard pos + 4 < bytes.count else { throw fail("invalid \\u escape", at: pos - 1) }
-                    for i in 1...4 where hexValue(bytes[pos + i]) == nil {
+                    guard pos + 4 < count else { throw fail("invalid \\u escape", at: pos - 1) }
+                    for i in 1...4 where hexValue(base[pos + i]) == nil {
                         throw fail("invalid \\u escape", at: pos - 1)
                     }
                     pos += 5
@@ -129,6 +168,20 @@ struct JSONScanner {
             }
         }
         throw fail("unterminated string", at: quote)
+    }
+
+    /// High bits flag the bytes of `w` (little-endian) that are a quote, a backslash, below 0x20
+    /// or above 0x7F. The lowest flag is always exact; flags above it may be spurious.
+    @inline(__always)
+    static func specialBytes(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let q = w ^ (ones &* 0x22)
+        let bs = w ^ (ones &* 0x5C)
+        let quote = (q &- ones) & ~q
+        let backslash = (bs &- ones) & ~bs
+        let control = w &- (ones &* 0x20)
+        return (quote | backslash | control | w) & highs
     }
 
     func validateUTF8(_ range: Range<Int>) throws(JSONError) {
@@ -247,6 +300,75 @@ struct JSONScanner {
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
         default: _ = try number()
+        }
+    }
+
+    /// Skips one value looking only at its structure (strings and brackets), without checking
+    /// numbers, literals or UTF-8 inside it. Used when the caller has chosen speed over
+    /// validating parts of the event no rule reads.
+    mutating func skipValueStructurally() throws(JSONError) {
+        let first = try peek()
+        if first == UInt8(ascii: "\"") {
+            try skipStringStructurally()
+            return
+        }
+        let count = bytes.count
+        let base = bytes.baseAddress!
+        if first != UInt8(ascii: "{") && first != UInt8(ascii: "[") {
+            while pos < count {
+                switch base[pos] {
+                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09: return
+                default: pos += 1
+                }
+            }
+            return
+        }
+        var depth = 0
+        while pos < count {
+            switch base[pos] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
+                pos += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                pos += 1
+                if depth == 0 { return }
+            case UInt8(ascii: "\""):
+                try skipStringStructurally()
+            default:
+                pos += 1
+            }
+        }
+        throw fail("unexpected end of input")
+    }
+
+    /// Skips a string from its opening quote, honouring backslash escapes only.
+    @inline(__always)
+    mutating func skipStringStructurally() throws(JSONError) {
+        let quote = pos
+        pos += 1
+        let count = bytes.count
+        let base = bytes.baseAddress!
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while true {
+            while pos + 8 <= count {
+                let w = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
+                let q = w ^ (ones &* 0x22)
+                let bs = w ^ (ones &* 0x5C)
+                let hits = (((q &- ones) & ~q) | ((bs &- ones) & ~bs)) & 0x8080_8080_8080_8080
+                if hits != 0 {
+                    pos += hits.trailingZeroBitCount >> 3
+                    break
+                }
+                pos += 8
+            }
+            guard pos < count else { throw fail("unterminated string", at: quote) }
+            if base[pos] == UInt8(ascii: "\"") {
+                pos += 1
+                return
+            }
+            pos += base[pos] == UInt8(ascii: "\\") ? 2 : 1
         }
     }
 

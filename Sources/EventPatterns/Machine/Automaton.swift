@@ -6,8 +6,8 @@
 /// first value (a weakness of quamina's design) share the state behind it. Each state keeps one
 /// `ValueIndex` per field it can move on.
 final class Automaton: Sendable {
-    struct State: Sendable {
-        /// Field id → index into `transitions`, sorted by field id.
+    struct State {
+        /// Field ids this state can move on, each with its value index.
         var fieldIDs: [Int32] = []
         var transitions: [ValueIndex] = []
         /// `exists: false` moves: taken when the event has no value at that field.
@@ -17,14 +17,34 @@ final class Automaton: Sendable {
         var accepts: [Int32] = []
     }
 
-    let states: [State]
+    /// States as classes, so visiting one during a match copies nothing.
+    final class FrozenState: Sendable {
+        let fieldIDs: [Int32]
+        let transitions: [ValueIndex]
+        let absentFieldIDs: [Int32]
+        let absentTargets: [[Int32]]
+        let accepts: [Int32]
+        init(_ s: State) {
+            fieldIDs = s.fieldIDs
+            transitions = s.transitions
+            absentFieldIDs = s.absentFieldIDs
+            absentTargets = s.absentTargets
+            accepts = s.accepts
+        }
+    }
+
+    let states: [FrozenState]
     let trie: PathTrie
     let names: [String]
     /// Sort key per name id: the names in ascending byte order.
     let nameRank: [Int32]
+    /// Reusable per-match buffers, so steady-state matching allocates only its result.
+    let scratchPool = ScratchPool()
 
     init(states: [State], trie: PathTrie, names: [String]) {
-        self.states = states
+        self.states = states.map(FrozenState.init)
+        var trie = trie
+        trie.seal()
         self.trie = trie
         self.names = names
         let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }

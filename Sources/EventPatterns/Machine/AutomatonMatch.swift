@@ -1,54 +1,77 @@
 /// Running a flattened event through the automaton.
 extension Automaton {
-    /// The names of the rules that match, sorted ascending by byte order.
-    func match(_ event: inout FlatEvent) -> [String] {
-        event.index()
-        defer { event.clearIndex() }
-        var run = Run(automaton: self)
-        event.values.withUnsafeBufferPointer { values in
-            var chosen: [Int32] = []
-            run.visit(0, event: event, values: values, chosen: &chosen)
+    /// The names of the rules that match the flattened event in `scratch`, sorted ascending by
+    /// byte order.
+    func match(_ x: inout MatchBuffers) -> [String] {
+        x.begin(names: names.count, states: states.count)
+        x.event.index()
+        // The values are read through a pointer while the rest of `x` is updated.
+        let values = x.event.values
+        values.withUnsafeBufferPointer { values in
+            visit(0, &x, values)
         }
-        return run.matched.sorted { nameRank[Int($0)] < nameRank[Int($1)] }.map { names[Int($0)] }
+        x.event.clearIndex()
+        if x.matched.count > 1 {
+            x.matched.sort { nameRank[Int($0)] < nameRank[Int($1)] }
+        }
+        return x.matched.map { names[Int($0)] }
     }
 
-    struct Run {
-        let automaton: Automaton
-        var matched: [Int32] = []
-        var seenName: Set<Int32> = []
-        /// States already explored with no array constraint in force; exploring again finds nothing new.
-        var doneUnconstrained: Set<Int32> = []
-
-        mutating func visit(_ s: Int32, event: FlatEvent, values: UnsafeBufferPointer<UInt8>, chosen: inout [Int32]) {
-            let unconstrained = chosen.allSatisfy { event.fields[Int($0)].trailCount == 0 }
-            if unconstrained && !doneUnconstrained.insert(s).inserted { return }
-            let state = automaton.states[Int(s)]
-            for name in state.accepts where seenName.insert(name).inserted { matched.append(name) }
-
-            for (slot, fieldID) in state.fieldIDs.enumerated() {
-                var f = event.firstByID[Int(fieldID)]
-                while f >= 0 {
-                    let field = event.fields[Int(f)]
-                    if chosen.allSatisfy({ event.consistent(Int($0), Int(f)) }) {
-                        let value = EventValue(
-                            kind: field.kind,
-                            bytes: UnsafeBufferPointer(rebasing: values[Int(field.start)..<Int(field.end)]))
-                        var targets: [Int32] = []
-                        state.transitions[slot].forEachTarget(value) { t in
-                            if !targets.contains(t) { targets.append(t) }
+    private func visit(_ s: Int32, _ x: inout MatchBuffers, _ values: UnsafeBufferPointer<UInt8>) {
+        // With no array element chosen yet, what can follow depends only on the state, so a
+        // second visit finds nothing new.
+        var unconstrained = true
+        for f in x.chosen where x.event.fields[Int(f)].trailCount != 0 {
+            unconstrained = false
+            break
+        }
+        if unconstrained {
+            if x.stateDone[Int(s)] == x.epoch { return }
+            x.stateDone[Int(s)] = x.epoch
+        }
+        let state = states[Int(s)]
+        for name in state.accepts where x.nameSeen[Int(name)] != x.epoch {
+            x.nameSeen[Int(name)] = x.epoch
+            x.matched.append(name)
+        }
+        for slot in state.fieldIDs.indices {
+            var f = x.event.firstByID[Int(state.fieldIDs[slot])]
+            while f >= 0 {
+                let field = x.event.fields[Int(f)]
+                if field.trailCount == 0 || consistentWithChosen(Int(f), &x) {
+                    let value = EventValue(
+                        kind: field.kind, bytes: UnsafeBufferPointer(rebasing: values[Int(field.start)..<Int(field.end)]))
+                    let first = x.targets.count
+                    state.transitions[slot].forEachTarget(value) { t in
+                        var k = first
+                        while k < x.targets.count {
+                            if x.targets[k] == t { return }
+                            k += 1
                         }
-                        if !targets.isEmpty {
-                            chosen.append(f)
-                            for t in targets { visit(t, event: event, values: values, chosen: &chosen) }
-                            chosen.removeLast()
-                        }
+                        x.targets.append(t)
                     }
-                    f = event.nextSameID[Int(f)]
+                    if x.targets.count > first {
+                        x.chosen.append(f)
+                        var k = first
+                        while k < x.targets.count {
+                            visit(x.targets[k], &x, values)
+                            k += 1
+                        }
+                        x.chosen.removeLast()
+                        x.targets.removeSubrange(first...)
+                    }
                 }
-            }
-            for (k, fieldID) in state.absentFieldIDs.enumerated() where event.firstByID[Int(fieldID)] < 0 {
-                for t in state.absentTargets[k] { visit(t, event: event, values: values, chosen: &chosen) }
+                f = x.event.nextSameID[Int(f)]
             }
         }
+        for k in state.absentFieldIDs.indices where x.event.firstByID[Int(state.absentFieldIDs[k])] < 0 {
+            for t in state.absentTargets[k] { visit(t, &x, values) }
+        }
+    }
+
+    @inline(__always)
+    private func consistentWithChosen(_ f: Int, _ x: inout MatchBuffers) -> Bool {
+        for c in x.chosen where !x.event.consistent(Int(c), f) { return false }
+        return true
     }
 }

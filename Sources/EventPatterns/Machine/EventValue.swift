@@ -3,10 +3,21 @@ struct EventValue {
     let kind: FlatEvent.Kind
     /// Decoded string bytes, or the number's text.
     let bytes: UnsafeBufferPointer<UInt8>
+    /// For numbers: the exact value, when the text denotes one.
+    let double: Double?
 
-    /// The number (text and exact value) when `kind == .number`.
-    var number: NumberValue? {
-        kind == .number ? NumberValue(text: String(decoding: bytes, as: UTF8.self)) : nil
+    init(kind: FlatEvent.Kind, bytes: UnsafeBufferPointer<UInt8>) {
+        self.kind = kind
+        self.bytes = bytes
+        self.double = kind == .number ? EventNumber.exactValue(bytes) : nil
+    }
+
+    /// Whether this event number equals a pattern number: by value when both are exact,
+    /// otherwise by text.
+    func equals(_ n: NumberValue) -> Bool {
+        guard kind == .number else { return false }
+        if let x = n.double, let y = double { return x == y }
+        return bytes.elementsEqual(n.text.utf8)
     }
 }
 
@@ -16,7 +27,7 @@ extension ValueCondition {
     func matches(_ v: EventValue) -> Bool {
         switch self {
         case .exactString(let s): return v.kind == .string && v.bytes.elementsEqual(s)
-        case .exactNumber(let n): return v.number.map { NumberValue.equal(n, $0) } ?? false
+        case .exactNumber(let n): return v.equals(n)
         case .literal(let l):
             switch l {
             case .true: return v.kind == .true
@@ -30,7 +41,7 @@ extension ValueCondition {
         case .equalsIgnoreCase(let f): return v.kind == .string && f.matches(v.bytes)
         case .wildcard(let w): return v.kind == .string && w.matches(v.bytes)
         case .anythingBut(let a): return a.matches(v)
-        case .numeric(let r): return v.number?.double.map { r.contains($0) } ?? false
+        case .numeric(let r): return v.double.map { r.contains($0) } ?? false
         case .exists(let present): return present
         case .cidr(let c): return v.kind == .string && IPAddress.parse(v.bytes).map { c.contains($0) } == true
         case .regex(let r): return v.kind == .string && r.matches(v.bytes)
@@ -43,13 +54,13 @@ extension AnythingBut {
     func matches(_ v: EventValue) -> Bool {
         switch self {
         case .numbers(let excluded):
-            guard let n = v.number else { return true }
-            return !excluded.contains { NumberValue.equal($0, n) }
+            guard v.kind == .number else { return true }
+            return !excluded.contains { v.equals($0) }
         default:
             guard v.kind == .string else { return true }
         }
         switch self {
-        case .strings(let set): return !set.contains(Array(v.bytes))
+        case .strings(let set): return !set.contains(Array(v.bytes))  // anything-but lists are short
         case .prefixes(let list): return !list.contains { v.bytes.starts(with: $0) }
         case .suffixes(let list):
             return !list.contains { s in v.bytes.count >= s.count && v.bytes.reversed().starts(with: s.reversed()) }
@@ -61,10 +72,3 @@ extension AnythingBut {
     }
 }
 
-extension NumberValue {
-    /// Equal by value when both are exact, otherwise by text.
-    static func equal(_ a: NumberValue, _ b: NumberValue) -> Bool {
-        if let x = a.double, let y = b.double { return x == y }
-        return a.text == b.text
-    }
-}

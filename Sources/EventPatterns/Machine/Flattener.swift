@@ -3,19 +3,27 @@
 struct Flattener {
     let trie: PathTrie
     let maxDepth: Int
+    var scanning: EventMatcher.Scanning = .validating
 
     func flatten(_ bytes: UnsafeBufferPointer<UInt8>, into event: inout FlatEvent) throws(JSONError) {
         event.reset(fieldCount: trie.fieldCount)
         var scanner = JSONScanner(bytes, maxDepth: maxDepth)
         guard try scanner.peek() == UInt8(ascii: "{") else { throw scanner.fail("Event must be a JSON object") }
-        var walk = Walk(trie: trie, scanner: scanner)
+        var walk = Walk(trie: trie, scanner: scanner, fast: scanning == .stopEarly)
         try walk.object(node: 0, depth: 0, into: &event)
+        if walk.stopped { return }
         try walk.scanner.expectEnd()
     }
 
     struct Walk {
         let trie: PathTrie
         var scanner: JSONScanner
+        /// Skip unread parts structurally and stop once every field at the root was seen.
+        let fast: Bool
+        /// Set when the walk ended early because nothing later could match.
+        var stopped = false
+        /// Bit i set: the i-th root field of the trie was read.
+        var rootSeen: UInt64 = 0
         var trail: [Int32] = []
         var nextArrayID: Int32 = 0
         var keyBuffer: [UInt8] = []
@@ -40,6 +48,12 @@ struct Flattener {
                 try scanner.expect(UInt8(ascii: ":"), "':'")
                 if let child {
                     try value(node: Int(child), depth: depth + 1, into: &event)
+                    if fast && depth == 0 && trail.isEmpty && allRootFieldsSeen(after: child) {
+                        stopped = true
+                        return
+                    }
+                } else if fast {
+                    try scanner.skipValueStructurally()
                 } else {
                     try scanner.skipValue(depth: depth + 1)
                 }
@@ -52,13 +66,24 @@ struct Flattener {
             }
         }
 
+        /// Records that a root member led to `child` (through a plain or dotted key) and answers
+        /// whether every member a rule can read at the root has now been read.
+        mutating func allRootFieldsSeen(after child: Int32) -> Bool {
+            let n = trie.rootEdgeCount
+            guard n <= 64, let i = trie.rootIndex(of: child) else { return false }
+            rootSeen |= 1 << UInt64(i)
+            return rootSeen == (n == 64 ? ~0 : (1 << UInt64(n)) - 1)
+        }
+
         mutating func value(node: Int, depth: Int, into event: inout FlatEvent) throws(JSONError) {
             let b = try scanner.peek()
-            let id = trie.nodes[node].fieldID
+            let id = trie.fieldID[node]
             switch b {
             case UInt8(ascii: "{"):
                 if trie.hasChildren(node) {
                     try object(node: node, depth: depth, into: &event)
+                } else if fast {
+                    try scanner.skipValueStructurally()
                 } else {
                     try scanner.skipValue(depth: depth)
                 }
@@ -116,7 +141,7 @@ struct Flattener {
         var trail: [Int32] = []
         var nextArrayID: Int32 = 0
         func visit(_ v: JSONValue, node: Int) {
-            let id = trie.nodes[node].fieldID
+            let id = trie.fieldID[node]
             switch v {
             case .object(let members):
                 guard trie.hasChildren(node) else { return }

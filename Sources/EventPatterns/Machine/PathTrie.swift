@@ -2,65 +2,103 @@
 ///
 /// The flattener walks it while scanning an event: a member whose key leads nowhere in the trie
 /// is skipped without being materialised. Keys are split on `.`, so `{"a.b": 1}` and
-/// `{"a": {"b": 1}}` reach the same node, in events as in patterns.
+/// `{"a": {"b": 1}}` reach the same node, in events as in patterns. Built with `intern`, then
+/// `seal`ed into flat arrays that lookups walk without copying or reference counting.
 struct PathTrie: Sendable {
-    struct Node: Sendable {
-        /// Children sorted by (hash, key) for binary search without allocating.
-        var childHashes: [UInt64] = []
-        var childKeys: [[UInt8]] = []
-        var childNodes: [Int32] = []
-        /// The field id when a rule names this exact path, else -1.
-        var fieldID: Int32 = -1
-    }
-
-    private(set) var nodes: [Node] = [Node()]
+    private var building: [[(key: [UInt8], child: Int32)]] = [[]]
     private(set) var paths: [String] = []
     private var ids: [String: Int32] = [:]
 
+    // Sealed form: node → range of edges; edges sorted by hash.
+    private(set) var fieldID: [Int32] = [-1]
+    private var edgeStart: [Int32] = [0, 0]
+    private var edgeHash: [UInt64] = []
+    private var edgeKeyStart: [Int32] = []
+    private var edgeKeyLength: [Int32] = []
+    private var edgeChild: [Int32] = []
+    private var keyBytes: [UInt8] = []
+
     var fieldCount: Int { paths.count }
 
-    /// Returns the id of `path`, adding it if new.
+    /// Returns the id of `path`, adding it if new. Call `seal()` before lookups.
     mutating func intern(_ path: String) -> Int32 {
         if let id = ids[path] { return id }
         var node = 0
         for segment in path.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
             let key = Array(segment)
-            if let child = child(of: node, key[...]) {
-                node = Int(child)
+            if let edge = building[node].first(where: { $0.key == key }) {
+                node = Int(edge.child)
             } else {
-                let new = Int32(nodes.count)
-                nodes.append(Node())
-                let h = PathTrie.hash(key[...])
-                var insertAt = 0
-                while insertAt < nodes[node].childHashes.count && nodes[node].childHashes[insertAt] < h { insertAt += 1 }
-                nodes[node].childHashes.insert(h, at: insertAt)
-                nodes[node].childKeys.insert(key, at: insertAt)
-                nodes[node].childNodes.insert(new, at: insertAt)
-                node = Int(new)
+                building.append([])
+                fieldID.append(-1)
+                building[node].append((key: key, child: Int32(building.count - 1)))
+                node = building.count - 1
             }
         }
         let id = Int32(paths.count)
         paths.append(path)
         ids[path] = id
-        nodes[node].fieldID = id
+        fieldID[node] = id
         return id
     }
 
     func id(of path: String) -> Int32? { ids[path] }
 
-    @inline(__always)
-    func child<C: Collection<UInt8>>(of node: Int, _ key: C) -> Int32? {
-        let n = nodes[node]
-        if n.childHashes.isEmpty { return nil }
-        let h = PathTrie.hash(key)
-        var lo = 0
-        var hi = n.childHashes.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if n.childHashes[mid] < h { lo = mid + 1 } else { hi = mid }
+    mutating func seal() {
+        edgeStart = [0]
+        edgeHash = []
+        edgeKeyStart = []
+        edgeKeyLength = []
+        edgeChild = []
+        keyBytes = []
+        for edges in building {
+            for e in edges.sorted(by: { PathTrie.hash($0.key) < PathTrie.hash($1.key) }) {
+                edgeHash.append(PathTrie.hash(e.key))
+                edgeKeyStart.append(Int32(keyBytes.count))
+                edgeKeyLength.append(Int32(e.key.count))
+                keyBytes.append(contentsOf: e.key)
+                edgeChild.append(e.child)
+            }
+            edgeStart.append(Int32(edgeHash.count))
         }
-        while lo < n.childHashes.count && n.childHashes[lo] == h {
-            if n.childKeys[lo].elementsEqual(key) { return n.childNodes[lo] }
+    }
+
+    /// How many distinct first segments the rule paths have.
+    var rootEdgeCount: Int { Int(edgeStart[1] - edgeStart[0]) }
+
+    /// The position of `node` among the root's children, if it is one.
+    func rootIndex(of node: Int32) -> Int? {
+        var i = Int(edgeStart[0])
+        while i < Int(edgeStart[1]) {
+            if edgeChild[i] == node { return i - Int(edgeStart[0]) }
+            i += 1
+        }
+        return nil
+    }
+
+    @inline(__always)
+    func hasChildren(_ node: Int) -> Bool { edgeStart[node + 1] > edgeStart[node] }
+
+    @inline(__always)
+    func child(of node: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        var lo = Int(edgeStart[node])
+        let hi = Int(edgeStart[node + 1])
+        if lo == hi { return nil }
+        let h = PathTrie.hash(key)
+        while lo < hi {
+            if edgeHash[lo] == h && Int(edgeKeyLength[lo]) == key.count {
+                let start = Int(edgeKeyStart[lo])
+                var same = true
+                var k = 0
+                while k < key.count {
+                    if keyBytes[start + k] != key[k] {
+                        same = false
+                        break
+                    }
+                    k += 1
+                }
+                if same { return edgeChild[lo] }
+            }
             lo += 1
         }
         return nil
@@ -69,6 +107,7 @@ struct PathTrie: Sendable {
     /// Follows a whole member key from `node`, splitting it on dots.
     @inline(__always)
     func follow(_ node: Int, key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        if !hasChildren(node) { return nil }
         var current = node
         var start = 0
         var i = 0
@@ -82,8 +121,6 @@ struct PathTrie: Sendable {
         }
         return Int32(current)
     }
-
-    func hasChildren(_ node: Int) -> Bool { !nodes[node].childHashes.isEmpty }
 
     @inline(__always)
     static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {

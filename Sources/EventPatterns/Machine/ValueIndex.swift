@@ -2,19 +2,22 @@
 /// event value it yields the next states in time that depends on the value, not on how many
 /// conditions share the field.
 ///
-/// Exact strings and numbers are hash lookups; prefixes and suffixes are byte tries; ignore-case
-/// forms are looked up by a case-folded key and then checked exactly; wildcards are indexed by
-/// their literal head or tail and then checked; numeric ranges live in an interval tree. Only
-/// conditions that no index can narrow (anything-but, cidr, regex, `*x*` wildcards, exists) are
-/// checked one by one.
-struct ValueIndex: Sendable {
+/// Exact strings are looked up in a byte hash table and exact numbers by value; prefixes and
+/// suffixes are byte tries; ignore-case forms are looked up by a case-folded key and then checked
+/// exactly; wildcards are indexed by their literal head or tail and then checked; numeric ranges
+/// live in an interval tree. Only conditions no index can narrow (anything-but, cidr, regex,
+/// `*x*` wildcards, exists) are checked one by one.
+///
+/// A class so states share it without copying; it is mutated only while the automaton is built
+/// and is read-only once published, hence `@unchecked Sendable`.
+final class ValueIndex: @unchecked Sendable {
     /// A condition kept for exact checking, and the state it leads to.
-    struct Checked: Sendable {
+    struct Checked {
         var condition: ValueCondition
         var target: Int32
     }
 
-    private var strings: [[UInt8]: [Int32]] = [:]
+    private var strings = BytesTable()
     private var trueTargets: [Int32] = []
     private var falseTargets: [Int32] = []
     private var nullTargets: [Int32] = []
@@ -35,21 +38,30 @@ struct ValueIndex: Sendable {
     /// Indexes into `checked` tried against every value.
     private var checkedAlways: [Int32] = []
     private var needsFolding = false
+    private var hasPrefixes = false
+    private var hasSuffixes = false
 
-    mutating func insert(_ condition: ValueCondition, target: Int32) {
+    func insert(_ condition: ValueCondition, target: Int32) {
         switch condition {
-        case .exactString(let s): strings[s, default: []].append(target)
+        case .exactString(let s): strings.append(s, target)
         case .exactNumber(let n):
             if let d = n.double { numbers[d, default: []].append(target) } else { numberTexts[n.text, default: []].append(target) }
         case .literal(.true): trueTargets.append(target)
         case .literal(.false): falseTargets.append(target)
         case .literal(.null): nullTargets.append(target)
-        case .prefix(let p): prefixes.insert(p, target)
-        case .suffix(let s): suffixes.insert(s.reversed(), target)
+        case .prefix(let p):
+            hasPrefixes = true
+            prefixes.insert(p, target)
+        case .suffix(let s):
+            hasSuffixes = true
+            suffixes.insert(s.reversed(), target)
         case .numeric(let r): numeric.insert(r, target: target)
-        case .wildcard(let w) where !w.hasStar: strings[w.segments[0], default: []].append(target)
-        case .wildcard(let w) where !w.literalPrefix.isEmpty: checkedByPrefix.insert(w.literalPrefix, check(condition, target))
+        case .wildcard(let w) where !w.hasStar: strings.append(w.segments[0], target)
+        case .wildcard(let w) where !w.literalPrefix.isEmpty:
+            hasPrefixes = true
+            checkedByPrefix.insert(w.literalPrefix, check(condition, target))
         case .wildcard(let w) where !w.literalSuffix.isEmpty:
+            hasSuffixes = true
             checkedBySuffix.insert(w.literalSuffix.reversed(), check(condition, target))
         case .equalsIgnoreCase(let f):
             needsFolding = true
@@ -65,50 +77,48 @@ struct ValueIndex: Sendable {
         }
     }
 
-    private mutating func check(_ condition: ValueCondition, _ target: Int32) -> Int32 {
+    private func check(_ condition: ValueCondition, _ target: Int32) -> Int32 {
         checked.append(Checked(condition: condition, target: target))
         return Int32(checked.count - 1)
     }
 
-    mutating func seal() { numeric.seal() }
+    func seal() { numeric.seal() }
 
-    /// Appends the targets of every condition that `v` satisfies (possibly with repeats).
+    @inline(__always)
+    private func verify(_ i: Int32, _ v: EventValue, _ body: (Int32) -> Void) {
+        let c = checked[Int(i)]
+        if c.condition.matches(v) { body(c.target) }
+    }
+
+    /// Calls `body` with the target of every condition that `v` satisfies (possibly repeated).
     func forEachTarget(_ v: EventValue, _ body: (Int32) -> Void) {
         switch v.kind {
         case .string:
-            if !strings.isEmpty, let t = strings[Array(v.bytes)] { t.forEach(body) }
-            prefixes.forEachPrefix(of: v.bytes, body)
-            suffixes.forEachPrefix(of: v.bytes.reversed(), body)
-            let verify: (Int32) -> Void = { i in
-                let c = checked[Int(i)]
-                if c.condition.matches(v) { body(c.target) }
+            if !strings.isEmpty, let t = strings.lookup(v.bytes) { for x in t { body(x) } }
+            if hasPrefixes {
+                prefixes.forEachPrefix(of: v.bytes, body)
+                checkedByPrefix.forEachPrefix(of: v.bytes) { verify($0, v, body) }
             }
-            checkedByPrefix.forEachPrefix(of: v.bytes, verify)
-            checkedBySuffix.forEachPrefix(of: v.bytes.reversed(), verify)
+            if hasSuffixes {
+                suffixes.forEachPrefix(of: v.bytes.reversed(), body)
+                checkedBySuffix.forEachPrefix(of: v.bytes.reversed()) { verify($0, v, body) }
+            }
             if needsFolding {
                 let key = FoldedString.foldKey(Array(v.bytes))
-                checkedByFoldedValue[key]?.forEach(verify)
-                checkedByFoldedPrefix.forEachPrefix(of: key, verify)
-                checkedByFoldedSuffix.forEachPrefix(of: key.reversed(), verify)
+                if let list = checkedByFoldedValue[key] { for i in list { verify(i, v, body) } }
+                checkedByFoldedPrefix.forEachPrefix(of: key) { verify($0, v, body) }
+                checkedByFoldedSuffix.forEachPrefix(of: key.reversed()) { verify($0, v, body) }
             }
-            checkedAlways.forEach(verify)
         case .number:
-            let n = v.number!
-            if let d = n.double {
-                numbers[d]?.forEach(body)
+            if let d = v.double {
+                if let t = numbers[d] { for x in t { body(x) } }
                 numeric.forEachContaining(d, body)
             }
-            numberTexts[n.text]?.forEach(body)
-            for i in checkedAlways {
-                let c = checked[Int(i)]
-                if c.condition.matches(v) { body(c.target) }
-            }
-        case .true, .false, .null:
-            (v.kind == .true ? trueTargets : v.kind == .false ? falseTargets : nullTargets).forEach(body)
-            for i in checkedAlways {
-                let c = checked[Int(i)]
-                if c.condition.matches(v) { body(c.target) }
-            }
+            if !numberTexts.isEmpty, let t = numberTexts[String(decoding: v.bytes, as: UTF8.self)] { for x in t { body(x) } }
+        case .true: for x in trueTargets { body(x) }
+        case .false: for x in falseTargets { body(x) }
+        case .null: for x in nullTargets { body(x) }
         }
+        for i in checkedAlways { verify(i, v, body) }
     }
 }

@@ -1,0 +1,43 @@
+import Synchronization
+
+/// Buffers one match needs: the flattened event and the bookkeeping of the automaton walk.
+/// Pooled per automaton and reused, so matching does not allocate in the steady state.
+struct MatchBuffers {
+    var event = FlatEvent()
+    var chosen: [Int32] = []
+    var targets: [Int32] = []
+    var matched: [Int32] = []
+    /// Per name id / state id: the epoch in which it was last seen.
+    var nameSeen: [UInt32] = []
+    var stateDone: [UInt32] = []
+    var epoch: UInt32 = 0
+
+    mutating func begin(names: Int, states: Int) {
+        if nameSeen.count != names { nameSeen = Array(repeating: 0, count: names) }
+        if stateDone.count != states { stateDone = Array(repeating: 0, count: states) }
+        epoch &+= 1
+        if epoch == 0 {  // wrapped: clear so old stamps cannot collide
+            for i in nameSeen.indices { nameSeen[i] = 0 }
+            for i in stateDone.indices { stateDone[i] = 0 }
+            epoch = 1
+        }
+        chosen.removeAll(keepingCapacity: true)
+        targets.removeAll(keepingCapacity: true)
+        matched.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A lock-protected free list of buffers; each match takes one set and gives it back.
+final class ScratchPool: Sendable {
+    private let free = Mutex<[MatchBuffers]>([])
+
+    func take() -> MatchBuffers {
+        free.withLock { $0.popLast() } ?? MatchBuffers()
+    }
+
+    func give(_ b: MatchBuffers) {
+        free.withLock { list in
+            if list.count < 64 { list.append(b) }
+        }
+    }
+}
