@@ -60,7 +60,7 @@ extension AnythingBut {
             guard v.kind == .string else { return true }
         }
         switch self {
-        case .strings(let set): return !set.contains(Array(v.bytes))  // anything-but lists are short
+        case .strings(let list): return !list.contains { v.bytes.elementsEqual($0) }
         case .prefixes(let list): return !list.contains { v.bytes.starts(with: $0) }
         case .suffixes(let list):
             return !list.contains { s in v.bytes.count >= s.count && v.bytes.reversed().starts(with: s.reversed()) }

@@ -21,6 +21,8 @@ struct FlatEvent {
     /// Per field id: the first field with that id, chained through `nextSameID`.
     var firstByID: [Int32] = []
     var nextSameID: [Int32] = []
+    /// Scratch for the flattener's stop-early bookkeeping, kept here to be reused.
+    var completeFlags: [Bool] = []
 
     mutating func reset(fieldCount: Int) {
         values.removeAll(keepingCapacity: true)

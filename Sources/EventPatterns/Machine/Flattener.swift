@@ -10,6 +10,16 @@ struct Flattener {
         var scanner = JSONScanner(bytes, maxDepth: maxDepth)
         guard try scanner.peek() == UInt8(ascii: "{") else { throw scanner.fail("Event must be a JSON object") }
         var walk = Walk(trie: trie, scanner: scanner, fast: scanning == .stopEarly)
+        if walk.fast {
+            // Borrow the event's reusable flags rather than allocating per event.
+            swap(&walk.complete, &event.completeFlags)
+            if walk.complete.count != trie.fieldCount {
+                walk.complete = Array(repeating: false, count: trie.fieldCount)
+            } else {
+                for i in walk.complete.indices { walk.complete[i] = false }
+            }
+        }
+        defer { if walk.fast { swap(&walk.complete, &event.completeFlags) } }
         try walk.object(node: 0, depth: 0, into: &event)
         if walk.stopped { return }
         try walk.scanner.expectEnd()
@@ -22,8 +32,10 @@ struct Flattener {
         let fast: Bool
         /// Set when the walk ended early because nothing later could match.
         var stopped = false
-        /// Bit i set: the i-th root field of the trie was read.
-        var rootSeen: UInt64 = 0
+        /// Per field id: already read completely (outside any array), so nothing later in the
+        /// event can add to it — unless the member name repeats, which fast mode does not see.
+        var complete: [Bool] = []
+        var completeCount = 0
         var trail: [Int32] = []
         var nextArrayID: Int32 = 0
         var keyBuffer: [UInt8] = []
@@ -48,7 +60,8 @@ struct Flattener {
                 try scanner.expect(UInt8(ascii: ":"), "':'")
                 if let child {
                     try value(node: Int(child), depth: depth + 1, into: &event)
-                    if fast && depth == 0 && trail.isEmpty && allRootFieldsSeen(after: child) {
+                    if stopped { return }
+                    if fast && trail.isEmpty && markComplete(Int(child)) {
                         stopped = true
                         return
                     }
@@ -66,13 +79,13 @@ struct Flattener {
             }
         }
 
-        /// Records that a root member led to `child` (through a plain or dotted key) and answers
-        /// whether every member a rule can read at the root has now been read.
-        mutating func allRootFieldsSeen(after child: Int32) -> Bool {
-            let n = trie.rootEdgeCount
-            guard n <= 64, let i = trie.rootIndex(of: child) else { return false }
-            rootSeen |= 1 << UInt64(i)
-            return rootSeen == (n == 64 ? ~0 : (1 << UInt64(n)) - 1)
+        /// Marks every field under `node` as completely read; true when that completes them all.
+        mutating func markComplete(_ node: Int) -> Bool {
+            for id in trie.fieldsUnder(node) where !complete[Int(id)] {
+                complete[Int(id)] = true
+                completeCount += 1
+            }
+            return completeCount == complete.count
         }
 
         mutating func value(node: Int, depth: Int, into event: inout FlatEvent) throws(JSONError) {
@@ -99,6 +112,7 @@ struct Flattener {
                     trail.append(index)
                     try value(node: node, depth: depth + 1, into: &event)
                     trail.removeLast(2)
+                    if stopped { return }
                     index += 1
                     let c = try scanner.peek()
                     scanner.pos += 1

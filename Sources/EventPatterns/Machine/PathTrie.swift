@@ -9,14 +9,9 @@ struct PathTrie: Sendable {
     private(set) var paths: [String] = []
     private var ids: [String: Int32] = [:]
 
-    // Sealed form: node → range of edges; edges sorted by hash.
     private(set) var fieldID: [Int32] = [-1]
-    private var edgeStart: [Int32] = [0, 0]
-    private var edgeHash: [UInt64] = []
-    private var edgeKeyStart: [Int32] = []
-    private var edgeKeyLength: [Int32] = []
-    private var edgeChild: [Int32] = []
-    private var keyBytes: [UInt8] = []
+    /// The flat, read-only form lookups use; built by `seal()`.
+    private(set) var sealed = SealedPathTrie(building: [[]])
 
     var fieldCount: Int { paths.count }
 
@@ -45,28 +40,83 @@ struct PathTrie: Sendable {
     func id(of path: String) -> Int32? { ids[path] }
 
     mutating func seal() {
-        edgeStart = [0]
-        edgeHash = []
-        edgeKeyStart = []
-        edgeKeyLength = []
-        edgeChild = []
-        keyBytes = []
-        for edges in building {
-            for e in edges.sorted(by: { PathTrie.hash($0.key) < PathTrie.hash($1.key) }) {
-                edgeHash.append(PathTrie.hash(e.key))
-                edgeKeyStart.append(Int32(keyBytes.count))
-                edgeKeyLength.append(Int32(e.key.count))
-                keyBytes.append(contentsOf: e.key)
-                edgeChild.append(e.child)
-            }
-            edgeStart.append(Int32(edgeHash.count))
+        sealed = SealedPathTrie(building: building.map { $0.map { ($0.key, $0.child) } })
+        // Field ids in each node's subtree, children before parents (nodes are created in
+        // path order, so a child's index is always larger than its parent's).
+        var under = fieldID.map { $0 >= 0 ? [$0] : [] }
+        for node in building.indices.reversed() {
+            for edge in building[node] { under[node] += under[Int(edge.child)] }
         }
+        subtreeFields = under
     }
 
-    /// How many distinct first segments the rule paths have.
-    var rootEdgeCount: Int { Int(edgeStart[1] - edgeStart[0]) }
+    /// Per node: the field ids at or below it.
+    private(set) var subtreeFields: [[Int32]] = [[]]
+    @inline(__always) func fieldsUnder(_ node: Int) -> [Int32] { subtreeFields[node] }
 
-    /// The position of `node` among the root's children, if it is one.
+    var rootEdgeCount: Int { sealed.edgeCount(of: 0) }
+    func rootIndex(of node: Int32) -> Int? { sealed.rootIndex(of: node) }
+    @inline(__always) func hasChildren(_ node: Int) -> Bool { sealed.edgeCount(of: node) > 0 }
+    @inline(__always) func follow(_ node: Int, key: UnsafeBufferPointer<UInt8>) -> Int32? { sealed.follow(node, key: key) }
+
+    @inline(__always)
+    static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return h
+    }
+}
+
+/// The trie's edges in flat unmanaged buffers: walking them costs no reference counting.
+/// Immutable after `init`, freed with the automaton.
+final class SealedPathTrie: @unchecked Sendable {
+    private let edgeStart: UnsafeMutableBufferPointer<Int32>
+    private let edgeKeyStart: UnsafeMutableBufferPointer<Int32>
+    private let edgeKeyLength: UnsafeMutableBufferPointer<Int32>
+    private let edgeChild: UnsafeMutableBufferPointer<Int32>
+    private let keyBytes: UnsafeMutableBufferPointer<UInt8>
+
+    init(building: [[(key: [UInt8], child: Int32)]]) {
+        var starts: [Int32] = [0]
+        var keyStarts: [Int32] = []
+        var keyLengths: [Int32] = []
+        var children: [Int32] = []
+        var bytes: [UInt8] = []
+        for edges in building {
+            for e in edges {
+                keyStarts.append(Int32(bytes.count))
+                keyLengths.append(Int32(e.key.count))
+                bytes.append(contentsOf: e.key)
+                children.append(e.child)
+            }
+            starts.append(Int32(children.count))
+        }
+        func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
+            let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
+            _ = p.initialize(from: a)
+            return p
+        }
+        edgeStart = copy(starts)
+        edgeKeyStart = copy(keyStarts)
+        edgeKeyLength = copy(keyLengths)
+        edgeChild = copy(children)
+        keyBytes = copy(bytes)
+    }
+
+    deinit {
+        edgeStart.deallocate()
+        edgeKeyStart.deallocate()
+        edgeKeyLength.deallocate()
+        edgeChild.deallocate()
+        keyBytes.deallocate()
+    }
+
+    @inline(__always)
+    func edgeCount(of node: Int) -> Int { Int(edgeStart[node + 1] - edgeStart[node]) }
+
     func rootIndex(of node: Int32) -> Int? {
         var i = Int(edgeStart[0])
         while i < Int(edgeStart[1]) {
@@ -76,30 +126,21 @@ struct PathTrie: Sendable {
         return nil
     }
 
-    @inline(__always)
-    func hasChildren(_ node: Int) -> Bool { edgeStart[node + 1] > edgeStart[node] }
-
+    /// The child of `node` along `key`. Nodes have few children in practice, so a linear scan
+    /// comparing lengths first beats hashing.
     @inline(__always)
     func child(of node: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        var lo = Int(edgeStart[node])
-        let hi = Int(edgeStart[node + 1])
-        if lo == hi { return nil }
-        let h = PathTrie.hash(key)
-        while lo < hi {
-            if edgeHash[lo] == h && Int(edgeKeyLength[lo]) == key.count {
-                let start = Int(edgeKeyStart[lo])
-                var same = true
+        var i = Int(edgeStart[node])
+        let end = Int(edgeStart[node + 1])
+        let n = key.count
+        while i < end {
+            if Int(edgeKeyLength[i]) == n {
+                let start = Int(edgeKeyStart[i])
                 var k = 0
-                while k < key.count {
-                    if keyBytes[start + k] != key[k] {
-                        same = false
-                        break
-                    }
-                    k += 1
-                }
-                if same { return edgeChild[lo] }
+                while k < n && keyBytes[start + k] == key[k] { k += 1 }
+                if k == n { return edgeChild[i] }
             }
-            lo += 1
+            i += 1
         }
         return nil
     }
@@ -107,7 +148,7 @@ struct PathTrie: Sendable {
     /// Follows a whole member key from `node`, splitting it on dots.
     @inline(__always)
     func follow(_ node: Int, key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        if !hasChildren(node) { return nil }
+        if edgeCount(of: node) == 0 { return nil }
         var current = node
         var start = 0
         var i = 0
@@ -120,15 +161,5 @@ struct PathTrie: Sendable {
             i += 1
         }
         return Int32(current)
-    }
-
-    @inline(__always)
-    static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        return h
     }
 }

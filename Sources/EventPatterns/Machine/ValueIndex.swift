@@ -32,7 +32,7 @@ final class ValueIndex: @unchecked Sendable {
     private var checkedByPrefix = ByteTrie()
     private var checkedBySuffix = ByteTrie()
     /// Indexes into `checked`, narrowed by the case-folded value.
-    private var checkedByFoldedValue: [[UInt8]: [Int32]] = [:]
+    private var checkedByFoldedValue = BytesTable()
     private var checkedByFoldedPrefix = ByteTrie()
     private var checkedByFoldedSuffix = ByteTrie()
     /// Indexes into `checked` tried against every value.
@@ -65,7 +65,7 @@ final class ValueIndex: @unchecked Sendable {
             checkedBySuffix.insert(w.literalSuffix.reversed(), check(condition, target))
         case .equalsIgnoreCase(let f):
             needsFolding = true
-            checkedByFoldedValue[f.key, default: []].append(check(condition, target))
+            checkedByFoldedValue.append(f.key, check(condition, target))
         case .prefixIgnoreCase(let f):
             needsFolding = true
             checkedByFoldedPrefix.insert(f.key, check(condition, target))
@@ -82,12 +82,45 @@ final class ValueIndex: @unchecked Sendable {
         return Int32(checked.count - 1)
     }
 
-    func seal() { numeric.seal() }
+    func seal() {
+        numeric.seal()
+        prefixes.seal()
+        suffixes.seal()
+        checkedByPrefix.seal()
+        checkedBySuffix.seal()
+        checkedByFoldedPrefix.seal()
+        checkedByFoldedSuffix.seal()
+    }
 
     @inline(__always)
     private func verify(_ i: Int32, _ v: EventValue, _ body: (Int32) -> Void) {
         let c = checked[Int(i)]
         if c.condition.matches(v) { body(c.target) }
+    }
+
+    /// The ignore-case conditions: looked up by the value's case-folded key, then verified.
+    /// ASCII values (the common case) are folded into a stack buffer, others through Unicode.
+    private func forEachFoldedCandidate(_ v: EventValue, _ body: (Int32) -> Void) {
+        func lookUp(_ key: UnsafeBufferPointer<UInt8>) {
+            if !checkedByFoldedValue.isEmpty, let list = checkedByFoldedValue.lookup(key) {
+                for i in list { verify(i, v, body) }
+            }
+            checkedByFoldedPrefix.forEachPrefix(of: key) { verify($0, v, body) }
+            checkedByFoldedSuffix.forEachPrefix(of: key.reversed()) { verify($0, v, body) }
+        }
+        var ascii = true
+        for b in v.bytes where b >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { buffer in
+                for (i, b) in v.bytes.enumerated() { buffer[i] = b &- 0x41 < 26 ? b | 0x20 : b }
+                lookUp(UnsafeBufferPointer(rebasing: buffer[..<v.bytes.count]))
+            }
+        } else {
+            FoldedString.foldKey(Array(v.bytes)).withUnsafeBufferPointer { lookUp($0) }
+        }
     }
 
     /// Calls `body` with the target of every condition that `v` satisfies (possibly repeated).
@@ -103,12 +136,7 @@ final class ValueIndex: @unchecked Sendable {
                 suffixes.forEachPrefix(of: v.bytes.reversed(), body)
                 checkedBySuffix.forEachPrefix(of: v.bytes.reversed()) { verify($0, v, body) }
             }
-            if needsFolding {
-                let key = FoldedString.foldKey(Array(v.bytes))
-                if let list = checkedByFoldedValue[key] { for i in list { verify(i, v, body) } }
-                checkedByFoldedPrefix.forEachPrefix(of: key) { verify($0, v, body) }
-                checkedByFoldedSuffix.forEachPrefix(of: key.reversed()) { verify($0, v, body) }
-            }
+            if needsFolding { forEachFoldedCandidate(v, body) }
         case .number:
             if let d = v.double {
                 if let t = numbers[d] { for x in t { body(x) } }

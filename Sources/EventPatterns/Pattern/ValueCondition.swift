@@ -23,7 +23,7 @@ enum ValueCondition: Hashable, Sendable {
 
 /// The forms of `anything-but`.
 enum AnythingBut: Hashable, Sendable {
-    case strings(Set<[UInt8]>)
+    case strings([[UInt8]])
     case numbers([NumberValue])
     case prefixes([[UInt8]])
     case suffixes([[UInt8]])

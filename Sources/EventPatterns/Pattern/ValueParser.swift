@@ -84,11 +84,11 @@ enum ValueParser {
         case .number(let n): return .numbers([NumberValue(text: n.text)])
         case .null, .bool: throw fail(badValue)
         case .array(let values):
-            var strings: Set<[UInt8]> = []
+            var strings: [[UInt8]] = []
             var numbers: [NumberValue] = []
             for (k, v) in values.enumerated() {
                 switch v {
-                case .string(let s): strings.insert(Array(s.utf8))
+                case .string(let s): if !strings.contains(Array(s.utf8)) { strings.append(Array(s.utf8)) }
                 case .number(let n): numbers.append(NumberValue(text: n.text))
                 case .null, .bool:
                     throw fail("Inside anything but list, start|null|boolean is not supported.", JSONPath.index(jsonPath, k))
