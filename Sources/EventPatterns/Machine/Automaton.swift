@@ -9,7 +9,7 @@ final class Automaton: Sendable {
     struct State {
         /// Field ids this state can move on, each with its value index.
         var fieldIDs: [Int32] = []
-        var transitions: [ValueIndex] = []
+        var transitions: [ValueTables] = []
         /// `exists: false` moves: taken when the event has no value at that field.
         var absentFieldIDs: [Int32] = []
         var absentTargets: [[Int32]] = []
@@ -26,7 +26,7 @@ final class Automaton: Sendable {
         let accepts: [Int32]
         init(_ s: State) {
             fieldIDs = s.fieldIDs
-            transitions = s.transitions
+            transitions = s.transitions.map(ValueIndex.init)
             absentFieldIDs = s.absentFieldIDs
             absentTargets = s.absentTargets
             accepts = s.accepts
@@ -103,7 +103,7 @@ final class Automaton: Sendable {
                         } else {
                             slot = states[Int(s)].transitions.count
                             states[Int(s)].fieldIDs.append(fieldID)
-                            states[Int(s)].transitions.append(ValueIndex())
+                            states[Int(s)].transitions.append(ValueTables())
                             indexSlot[slotKey] = slot
                         }
                         states[Int(s)].transitions[slot].insert(alternative, target: next)
@@ -115,7 +115,6 @@ final class Automaton: Sendable {
             }
         }
         for i in states.indices {
-            for t in states[i].transitions.indices { states[i].transitions[t].seal() }
             // Keep transitions sorted by field id for binary search.
             let order = states[i].fieldIDs.indices.sorted { states[i].fieldIDs[$0] < states[i].fieldIDs[$1] }
             states[i].fieldIDs = order.map { states[i].fieldIDs[$0] }

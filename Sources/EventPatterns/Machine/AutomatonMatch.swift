@@ -40,7 +40,8 @@ extension Automaton {
                 let field = x.event.fields[Int(f)]
                 if field.trailCount == 0 || consistentWithChosen(Int(f), &x) {
                     let value = EventValue(
-                        kind: field.kind, bytes: UnsafeBufferPointer(rebasing: values[Int(field.start)..<Int(field.end)]))
+                        kind: field.kind, bytes: UnsafeBufferPointer(rebasing: values[Int(field.start)..<Int(field.end)]),
+                        number: field.number)
                     let first = x.targets.count
                     state.transitions[slot].forEachTarget(value) { t in
                         var k = first

@@ -6,10 +6,10 @@ struct EventValue {
     /// For numbers: the exact value, when the text denotes one.
     let double: Double?
 
-    init(kind: FlatEvent.Kind, bytes: UnsafeBufferPointer<UInt8>) {
+    init(kind: FlatEvent.Kind, bytes: UnsafeBufferPointer<UInt8>, number: Double) {
         self.kind = kind
         self.bytes = bytes
-        self.double = kind == .number ? EventNumber.exactValue(bytes) : nil
+        self.double = number.isNaN ? nil : number
     }
 
     /// Whether this event number equals a pattern number: by value when both are exact,

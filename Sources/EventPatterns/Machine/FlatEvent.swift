@@ -13,6 +13,9 @@ struct FlatEvent {
         /// (arrayID, index) pairs in `trails`.
         var trailStart: Int32
         var trailCount: Int32
+        /// For numbers: the exact value, or NaN when the text is not exactly a double's
+        /// shortest form (then it matches only by text). Computed once, when flattened.
+        var number: Double = .nan
     }
 
     var values: [UInt8] = []
@@ -55,6 +58,7 @@ struct FlatEvent {
         let start = Int32(values.count)
         values.append(contentsOf: bytes)
         appendField(id, kind, start: start, trail: trail)
+        if kind == .number { fields[fields.count - 1].number = EventNumber.exactValue(bytes) ?? .nan }
     }
 
     mutating func appendField(_ id: Int32, _ kind: Kind, start: Int32, trail: [Int32]) {

@@ -8,11 +8,23 @@
 /// live in an interval tree. Only conditions no index can narrow (anything-but, cidr, regex,
 /// `*x*` wildcards, exists) are checked one by one.
 ///
-/// A class so states share it without copying; it is mutated only while the automaton is built
-/// and is read-only once published, hence `@unchecked Sendable`.
-final class ValueIndex: @unchecked Sendable {
+/// Built as a value (`ValueTables`), then frozen into a class with a `let` so that lookups
+/// share it without copying and without dynamic exclusivity checks.
+final class ValueIndex: Sendable {
+    let tables: ValueTables
+    init(_ tables: ValueTables) {
+        var t = tables
+        t.seal()
+        self.tables = t
+    }
+
+    @inline(__always)
+    func forEachTarget(_ v: EventValue, _ body: (Int32) -> Void) { tables.forEachTarget(v, body) }
+}
+
+struct ValueTables: Sendable {
     /// A condition kept for exact checking, and the state it leads to.
-    struct Checked {
+    struct Checked: Sendable {
         var condition: ValueCondition
         var target: Int32
     }
@@ -41,7 +53,7 @@ final class ValueIndex: @unchecked Sendable {
     private var hasPrefixes = false
     private var hasSuffixes = false
 
-    func insert(_ condition: ValueCondition, target: Int32) {
+    mutating func insert(_ condition: ValueCondition, target: Int32) {
         switch condition {
         case .exactString(let s): strings.append(s, target)
         case .exactNumber(let n):
@@ -77,12 +89,12 @@ final class ValueIndex: @unchecked Sendable {
         }
     }
 
-    private func check(_ condition: ValueCondition, _ target: Int32) -> Int32 {
+    private mutating func check(_ condition: ValueCondition, _ target: Int32) -> Int32 {
         checked.append(Checked(condition: condition, target: target))
         return Int32(checked.count - 1)
     }
 
-    func seal() {
+    mutating func seal() {
         numeric.seal()
         prefixes.seal()
         suffixes.seal()
