@@ -324,7 +324,25 @@ struct JSONScanner {
             return
         }
         var depth = 0
-        while pos < count {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while true {
+            // Jump eight bytes at a time to the next quote or bracket: `x | 0x20` maps `[` and
+            // `]` onto `{` and `}`, so three zero-byte tests cover all five.
+            while pos + 8 <= count {
+                let w = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
+                let x = w | (ones &* 0x20)
+                let open = x ^ (ones &* 0x7B)
+                let close = x ^ (ones &* 0x7D)
+                let quote = w ^ (ones &* 0x22)
+                let hits = (((open &- ones) & ~open) | ((close &- ones) & ~close) | ((quote &- ones) & ~quote)) & highs
+                if hits != 0 {
+                    pos += hits.trailingZeroBitCount >> 3
+                    break
+                }
+                pos += 8
+            }
+            guard pos < count else { break }
             switch base[pos] {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1

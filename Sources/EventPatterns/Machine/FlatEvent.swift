@@ -26,6 +26,8 @@ struct FlatEvent {
     var nextSameID: [Int32] = []
     /// Scratch for the flattener's stop-early bookkeeping, kept here to be reused.
     var completeFlags: [Bool] = []
+    var trailStack: [Int32] = []
+    var keyScratch: [UInt8] = []
 
     mutating func reset(fieldCount: Int) {
         values.removeAll(keepingCapacity: true)

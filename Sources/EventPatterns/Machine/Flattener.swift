@@ -19,7 +19,15 @@ struct Flattener {
                 for i in walk.complete.indices { walk.complete[i] = false }
             }
         }
-        defer { if walk.fast { swap(&walk.complete, &event.completeFlags) } }
+        // The walk's stacks are reused buffers too.
+        swap(&walk.trail, &event.trailStack)
+        swap(&walk.keyBuffer, &event.keyScratch)
+        walk.trail.removeAll(keepingCapacity: true)
+        defer {
+            if walk.fast { swap(&walk.complete, &event.completeFlags) }
+            swap(&walk.trail, &event.trailStack)
+            swap(&walk.keyBuffer, &event.keyScratch)
+        }
         try walk.object(node: 0, depth: 0, into: &event)
         if walk.stopped { return }
         try walk.scanner.expectEnd()
