@@ -3,10 +3,13 @@ public struct EventPattern: Sendable, Hashable {
     /// The pattern as written.
     public let json: JSONValue
     let conjunctions: [Conjunction]
+    /// This pattern alone, compiled, for `matches(event:)`.
+    private let single: Automaton
 
     public init(json: JSONValue) throws(PatternError) {
         self.json = json
         self.conjunctions = try PatternParser.parse(json)
+        self.single = Automaton.build([(name: "", conjunctions: conjunctions)])
     }
 
     /// Parses and validates pattern text. Malformed JSON is reported with its line and column.
@@ -32,10 +35,21 @@ public struct EventPattern: Sendable, Hashable {
 
     /// Whether this one pattern matches `event` (TestEventPattern without the envelope check).
     public func matches(event: JSONValue) -> Bool {
-        let automaton = Automaton.build([(name: "", conjunctions: conjunctions)])
-        var buffers = MatchBuffers()
-        Flattener(trie: automaton.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(event, into: &buffers.event)
-        return !automaton.match(&buffers).isEmpty
+        var buffers = single.scratchPool.take()
+        Flattener(trie: single.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(event, into: &buffers.event)
+        let matched = !single.match(&buffers).isEmpty
+        single.scratchPool.give(buffers)
+        return matched
+    }
+
+    /// Whether this one pattern matches an event given as UTF-8 JSON.
+    public func matches(eventJSON bytes: [UInt8]) throws(JSONError) -> Bool {
+        var buffers = single.scratchPool.take()
+        defer { single.scratchPool.give(buffers) }
+        try bytes.withUnsafeBufferPointer { (b) throws(JSONError) in
+            try Flattener(trie: single.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(b, into: &buffers.event)
+        }
+        return !single.match(&buffers).isEmpty
     }
 
     public static func == (a: EventPattern, b: EventPattern) -> Bool { a.json == b.json }
