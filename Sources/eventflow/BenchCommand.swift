@@ -16,14 +16,7 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The rules file: a JSON object of rule name to pattern.")
-    var rules: String
-
-    @Flag(
-        name: .long,
-        help: "Stop reading an event once nothing later can match, skipping unread parts by structure only (faster; malformed JSON there goes unnoticed)."
-    )
-    var stopEarly = false
+    @OptionGroup var options: RulesOptions
 
     @Argument(help: "Events, one JSON object per line (.gz is decompressed).")
     var events: String
@@ -33,14 +26,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
-        let matcher: EventMatcher
-        do {
-            matcher = try Inputs.loadRules(rules).makeMatcher(scanning: stopEarly ? .stopEarly : .validating)
-        } catch let error as InvalidRules {
-            printError("error: \(error.message)")
-            throw ExitCode(2)
-        }
-        matcher.compile()
+        let matcher = try options.makeMatcher()
         let lines = Inputs.lines(try Inputs.readAll(events)).filter { !$0.isEmpty }.map { Array($0) }
         var counts: [String: Int] = [:]
         for name in matcher.ruleNames { counts[name] = 0 }

@@ -20,27 +20,13 @@ struct MatchCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The rules file: a JSON object of rule name to pattern.")
-    var rules: String
-
-    @Flag(
-        name: .long,
-        help: "Stop reading an event once nothing later can match, skipping unread parts by structure only (faster; malformed JSON there goes unnoticed)."
-    )
-    var stopEarly = false
+    @OptionGroup var options: RulesOptions
 
     @Argument(help: "The events, one JSON object per line; '-' or nothing for standard input.")
     var events: String = "-"
 
     func run() throws {
-        let matcher: EventMatcher
-        do {
-            matcher = try Inputs.loadRules(rules).makeMatcher(scanning: stopEarly ? .stopEarly : .validating)
-        } catch let error as InvalidRules {
-            printError("error: \(error.message)")
-            throw ExitCode(2)
-        }
-        matcher.compile()
+        let matcher = try options.makeMatcher()
         let input = try Inputs.readAll(events)
         var out = Output()
         var failed = false

@@ -62,16 +62,11 @@ final class SealedByteTrie: @unchecked Sendable {
             es.append(Int32(keys.count))
             ps.append(Int32(payloads.count))
         }
-        func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
-            let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
-            _ = p.initialize(from: a)
-            return p
-        }
-        edgeStart = copy(es)
-        payloadStart = copy(ps)
-        edgeKey = copy(keys)
-        edgeNext = copy(next)
-        self.payloads = copy(payloads)
+        edgeStart = .copy(es)
+        payloadStart = .copy(ps)
+        edgeKey = .copy(keys)
+        edgeNext = .copy(next)
+        self.payloads = .copy(payloads)
     }
 
     deinit {

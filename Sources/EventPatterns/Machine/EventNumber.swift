@@ -108,33 +108,17 @@ struct DecimalKey: Equatable {
         var digits = 0
         var zeros = 0
         var fractionDigits = 0
-        while i < n {
-            let d = base[i] &- 0x30
-            if d >= 10 { break }
-            if d == 0 {
-                zeros &+= digits > 0 ? 1 : 0
-            } else {
-                digits &+= zeros &+ 1
-                if digits > 19 { return nil }
-                while zeros > 0 {
-                    mantissa &*= 10
-                    zeros &-= 1
-                }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-            }
-            i &+= 1
-        }
-        if i < n && base[i] == UInt8(ascii: ".") {
-            i &+= 1
+        /// Reads a run of digits; false when there are too many significant ones.
+        func readDigits(countingFraction: Bool) -> Bool {
             while i < n {
                 let d = base[i] &- 0x30
                 if d >= 10 { break }
-                fractionDigits &+= 1
+                if countingFraction { fractionDigits &+= 1 }
                 if d == 0 {
                     zeros &+= digits > 0 ? 1 : 0
                 } else {
                     digits &+= zeros &+ 1
-                    if digits > 19 { return nil }
+                    if digits > 19 { return false }
                     while zeros > 0 {
                         mantissa &*= 10
                         zeros &-= 1
@@ -143,6 +127,12 @@ struct DecimalKey: Equatable {
                 }
                 i &+= 1
             }
+            return true
+        }
+        guard readDigits(countingFraction: false) else { return nil }
+        if i < n && base[i] == UInt8(ascii: ".") {
+            i &+= 1
+            guard readDigits(countingFraction: true) else { return nil }
         }
         var exponent = 0
         if i < n {  // exponent part

@@ -94,16 +94,11 @@ final class SealedPathTrie: @unchecked Sendable {
             }
             starts.append(Int32(children.count))
         }
-        func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
-            let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
-            _ = p.initialize(from: a)
-            return p
-        }
-        edgeStart = copy(starts)
-        edgeKeyStart = copy(keyStarts)
-        edgeKeyLength = copy(keyLengths)
-        edgeChild = copy(children)
-        keyBytes = copy(bytes)
+        edgeStart = .copy(starts)
+        edgeKeyStart = .copy(keyStarts)
+        edgeKeyLength = .copy(keyLengths)
+        edgeChild = .copy(children)
+        keyBytes = .copy(bytes)
     }
 
     deinit {
