@@ -14,7 +14,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
-        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -45,14 +44,6 @@ let package = Package(
         .testTarget(
             name: "EventPatternsTests",
             dependencies: ["EventPatterns", "CPCRE2"]
-        ),
-        .testTarget(
-            name: "EventFlowTests",
-            dependencies: [
-                "EventFlow",
-                .product(name: "Clocks", package: "swift-clocks"),
-                .product(name: "Metrics", package: "swift-metrics"),
-            ]
         ),
     ],
     swiftLanguageModes: [.v6]
