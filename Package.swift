@@ -13,7 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -31,7 +31,6 @@ let package = Package(
                 "EventPatterns",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Collections", package: "swift-collections"),
             ]
         ),
         .executableTarget(
@@ -44,6 +43,13 @@ let package = Package(
         .testTarget(
             name: "EventPatternsTests",
             dependencies: ["EventPatterns", "CPCRE2"]
+        ),
+        .testTarget(
+            name: "EventFlowTests",
+            dependencies: [
+                "EventFlow",
+                .product(name: "Clocks", package: "swift-clocks"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,80 @@
+import Logging
+
+/// Shared context of one EventFlow world: the account and region that ARNs name, the clock,
+/// id generation, and the scheduler behind every delayed action (retries, backoff, visibility
+/// timeouts). Each scheduled action is a task sleeping on the clock, so with a test clock time
+/// moves only when the test advances it; `settle()` then waits until everything due has run.
+public actor EventFlowRuntime {
+    public nonisolated let account: String
+    public nonisolated let region: String
+    public nonisolated let clock: RuntimeClock
+    public nonisolated let ids: IDGenerator
+    public nonisolated let logger: Logger
+
+    private var pending: [Int: Duration] = [:]
+    private var nextTicket = 0
+    private var running = 0
+
+    public init(
+        account: String = "123456789012", region: String = "us-east-1", clock: RuntimeClock = .continuous,
+        ids: IDGenerator = .random, logger: Logger = Logger(label: "eventflow")
+    ) {
+        self.account = account
+        self.region = region
+        self.clock = clock
+        self.ids = ids
+        self.logger = logger
+    }
+
+    /// Runs `work` once `delay` has passed on the runtime's clock.
+    public func schedule(after delay: Duration, _ work: @escaping @Sendable () async -> Void) {
+        let ticket = nextTicket
+        nextTicket += 1
+        let due = clock.now + delay
+        pending[ticket] = due
+        Task {
+            try? await clock.sleepUntil(due)
+            self.start(ticket)
+            await work()
+            self.finish()
+        }
+    }
+
+    /// Runs `work` now, counted as in flight until it returns.
+    public func perform(_ work: @escaping @Sendable () async -> Void) {
+        schedule(after: .zero, work)
+    }
+
+    private func start(_ ticket: Int) {
+        pending[ticket] = nil
+        running += 1
+    }
+
+    private func finish() { running -= 1 }
+
+    /// Whether nothing is running and nothing is due by now.
+    public var isIdle: Bool {
+        let now = clock.now
+        return running == 0 && !pending.values.contains { $0 <= now }
+    }
+
+    /// Actions scheduled for later than now.
+    public var scheduledCount: Int { pending.count }
+
+    /// Waits until everything due at the current time (and whatever that triggers) has run.
+    /// Gives up after `maxRounds` yields (a handler waiting on the clock, say), so a test
+    /// fails on its expectations instead of hanging.
+    public func settle(maxRounds: Int = 100_000) async {
+        var quietRounds = 0
+        var rounds = 0
+        while quietRounds < 20 && rounds < maxRounds {
+            if isIdle { quietRounds += 1 } else { quietRounds = 0 }
+            rounds += 1
+            await Task.yield()
+        }
+    }
+
+    nonisolated func arn(_ service: String, _ resource: String) -> String {
+        "arn:aws:\(service):\(region):\(account):\(resource)"
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// The time source of a runtime: any `Clock` with `Duration`, seen as time elapsed since the
+/// runtime started, plus the wall-clock date of that start (for record timestamps).
+///
+/// Tests pass a test clock (for example swift-clocks' `TestClock`) and a fixed start date, and
+/// drive hours of retries in milliseconds.
+public struct RuntimeClock: Sendable {
+    let elapsed: @Sendable () -> Duration
+    let sleepUntil: @Sendable (Duration) async throws -> Void
+    public let startDate: Date
+
+    public init<C: Clock>(_ clock: C, startDate: Date = Date()) where C.Duration == Duration {
+        let start = clock.now
+        self.elapsed = { start.duration(to: clock.now) }
+        self.sleepUntil = { offset in
+            // Some test clocks suspend even for a deadline that has already come.
+            if start.duration(to: clock.now) >= offset { return }
+            try await clock.sleep(until: start.advanced(by: offset), tolerance: nil)
+        }
+        self.startDate = startDate
+    }
+
+    /// Real time.
+    public static var continuous: RuntimeClock { RuntimeClock(ContinuousClock()) }
+
+    public var now: Duration { elapsed() }
+
+    /// The wall-clock time `offset` after the start.
+    public func date(at offset: Duration) -> Date {
+        let (s, atto) = offset.components
+        return startDate.addingTimeInterval(Double(s) + Double(atto) / 1e18)
+    }
+}
+
+extension Duration {
+    /// Whole seconds, rounded up (AWS compares event ages in whole seconds).
+    var ceilSeconds: Int64 {
+        let (s, atto) = components
+        return atto > 0 ? s + 1 : s
+    }
+}

@@ -1,0 +1,32 @@
+import EventPatterns
+
+/// A rule target: where matching events go, and in what form.
+public struct Target: Sendable {
+    public enum Kind: Sendable {
+        /// Invoked asynchronously, as EventBridge invokes Lambda targets.
+        case function(any AsyncInvocable)
+        case queue(Queue)
+        case topic(Topic)
+        /// Bus-to-bus: the event is put on the other bus unchanged.
+        case bus(EventBus)
+        case handler(@Sendable (JSONValue) async -> Void)
+    }
+
+    public var id: String
+    public var kind: Kind
+    public var input: TargetInput
+
+    public init(id: String, _ kind: Kind, input: TargetInput = .event) {
+        self.id = id
+        self.kind = kind
+        self.input = input
+    }
+}
+
+/// A rule on a bus: a name, a compiled pattern and up to five targets.
+public struct Rule: Sendable {
+    public var name: String
+    public var arn: String
+    public var pattern: EventPattern
+    public var targets: [Target]
+}

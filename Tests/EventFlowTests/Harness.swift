@@ -1,0 +1,38 @@
+import Clocks
+import EventFlow
+import Foundation
+
+/// A runtime on a test clock, with sequential ids and a fixed start (2025-11-24T10:00:00Z).
+struct Harness {
+    let clock = TestClock<Duration>()
+    let runtime: EventFlowRuntime
+
+    static let start = Date(timeIntervalSince1970: 1_763_978_400)
+
+    init() {
+        runtime = EventFlowRuntime(clock: RuntimeClock(clock, startDate: Harness.start), ids: .sequential())
+    }
+
+    /// Lets everything due now run.
+    func settle() async { await runtime.settle() }
+
+    /// Advances virtual time, letting each due action run.
+    func advance(by d: Duration) async {
+        await settle()
+        await clock.advance(by: d)
+        await settle()
+    }
+}
+
+struct Order: Codable, Sendable, Equatable {
+    var orderId: String
+    var amount: Int
+}
+
+struct Approval: Codable, Sendable, Equatable {
+    var approved: Bool
+}
+
+struct Declined: Error, CustomStringConvertible {
+    var description: String { "card declined" }
+}
