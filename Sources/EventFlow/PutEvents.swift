@@ -39,4 +39,9 @@ public struct EventBusError: Error, Sendable, Equatable, CustomStringConvertible
     public var type: String
     public var message: String
     public var description: String { "\(type): \(message)" }
+
+    public init(type: String, message: String) {
+        self.type = type
+        self.message = message
+    }
 }
