@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "EventPatterns", targets: ["EventPatterns"]),
         .library(name: "EventFlow", targets: ["EventFlow"]),
         .executable(name: "eventflow", targets: ["eventflow"]),
+        .executable(name: "LoanProcessor", targets: ["LoanProcessor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "LoanProcessor",
+            dependencies: ["EventFlow", .product(name: "Clocks", package: "swift-clocks")],
+            path: "Examples/LoanProcessor"
+        ),
         .testTarget(
             name: "EventPatternsTests",
             dependencies: ["EventPatterns", "CPCRE2"]
@@ -48,6 +54,7 @@ let package = Package(
             name: "EventFlowTests",
             dependencies: [
                 "EventFlow",
+                "LoanProcessor",
                 .product(name: "Clocks", package: "swift-clocks"),
             ]
         ),
