@@ -26,7 +26,9 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
+        let compileStart = ContinuousClock.now
         let matcher = try options.makeMatcher()
+        let compileTime = ContinuousClock.now - compileStart
         let lines = Inputs.lines(try Inputs.readAll(events)).filter { !$0.isEmpty }.map { Array($0) }
         var counts: [String: Int] = [:]
         for name in matcher.ruleNames { counts[name] = 0 }
@@ -57,6 +59,10 @@ struct BenchCommand: ParsableCommand {
             JSONMember("events_per_second", .number(JSONNumber(Int(median.rounded())))),
             JSONMember("passes", .number(JSONNumber(passes))),
             JSONMember("events", .number(JSONNumber(lines.count))),
+            JSONMember("rules", .number(JSONNumber(matcher.ruleNames.count))),
+            JSONMember(
+                "compile_seconds",
+                .number(JSONNumber(text: String(format: "%.4f", Double(compileTime.components.attoseconds) / 1e18 + Double(compileTime.components.seconds))))),
             JSONMember("counts", countsJSON),
         ])
         print(result.jsonText)

@@ -1,0 +1,23 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Its own package, so `swift test` at the root never builds the benchmark machinery.
+let package = Package(
+    name: "EventFlowBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
+        .package(name: "EventFlow", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "Citylots",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "EventPatterns", package: "EventFlow"),
+            ],
+            path: "Benchmarks/Citylots",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Scaling: match time per event and compile time for 1 … 100,000 rules of one kind.
+
+Rules are generated deterministically on one field (`detail.v`) and, for the multi-field
+variant, as rules on three fields that all share their first field's value. Runs
+`eventflow bench` (release build at ../.build/release/eventflow) and prints a markdown table.
+  python3 Benchmarks/run-scaling.py [--stop-early]
+"""
+import json, os, random, subprocess, sys, tempfile
+
+here = os.path.dirname(os.path.abspath(__file__))
+tool = os.path.join(os.path.dirname(here), ".build", "release", "eventflow")
+extra = sys.argv[1:]
+rng = random.Random(7)
+words = ["%06d" % i for i in range(200000)]
+
+def events(n=2000):
+    out = []
+    for i in range(n):
+        w = words[rng.randrange(len(words))]
+        out.append(json.dumps({"source": "bench", "detail": {"v": w, "n": rng.randrange(100000),
+            "ip": "10.%d.%d.%d" % (rng.randrange(256), rng.randrange(256), rng.randrange(256)),
+            "a": "x", "b": "y", "pad": "z" * 200}}))
+    return "\n".join(out) + "\n"
+
+def rule(kind, i):
+    w = words[i]
+    return {
+        "exact": {"detail": {"v": [w]}},
+        "prefix": {"detail": {"v": [{"prefix": w[:5]}]}},
+        "suffix": {"detail": {"v": [{"suffix": w[1:]}]}},
+        "equals-ignore-case": {"detail": {"v": [{"equals-ignore-case": w}]}},
+        "wildcard": {"detail": {"v": [{"wildcard": w[:3] + "*" + w[4:]}]}},
+        "numeric": {"detail": {"n": [{"numeric": [">=", i, "<", i + 10]}]}},
+        "anything-but": {"detail": {"v": [{"anything-but": w}]}},
+        "cidr": {"detail": {"ip": [{"cidr": "10.%d.%d.0/24" % (i // 256 % 256, i % 256)}]}},
+        "regex": {"detail": {"v": [{"regex": w[:4] + "[0-9]{2}"}]}},
+        "multi-field": {"detail": {"a": ["x"], "b": ["y"], "v": [w]}},
+    }[kind]
+
+sizes = [1, 10, 100, 1000, 10000, 100000]
+limits = {"anything-but": 10000, "regex": 10000, "cidr": 10000}
+with tempfile.TemporaryDirectory() as d:
+    ev = os.path.join(d, "events.jsonl")
+    open(ev, "w").write(events())
+    print("| kind | rules | µs/event | compile s |")
+    print("|---|---:|---:|---:|")
+    for kind in ["exact", "prefix", "suffix", "equals-ignore-case", "wildcard", "numeric", "anything-but", "cidr", "regex", "multi-field"]:
+        for n in sizes:
+            if n > limits.get(kind, 100000):
+                continue
+            rf = os.path.join(d, "rules.json")
+            json.dump({"r%d" % i: rule(kind, i) for i in range(n)}, open(rf, "w"))
+            out = json.loads(subprocess.run([tool, "bench", "--rules", rf, ev, "--passes", "3"] + extra,
+                                            capture_output=True, text=True, check=True).stdout)
+            print("| %s | %d | %.2f | %s |" % (kind, n, 1e6 / out["events_per_second"], out["compile_seconds"]))
+            sys.stdout.flush()
