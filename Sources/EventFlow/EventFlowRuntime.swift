@@ -74,6 +74,28 @@ public actor EventFlowRuntime {
         }
     }
 
+    // MARK: event source mapping registry (one mapping per source and function)
+
+    /// The runtime keeps every mapping alive until it is deleted, as Lambda does.
+    private var mappingsBySourceAndFunction: [String: EventSourceMapping] = [:]
+
+    /// Registers a mapping; returns the UUID of an existing one for the same pair instead.
+    func registerMapping(source: String, function: String, mapping: EventSourceMapping) -> String? {
+        let key = source + "\u{0}" + function
+        if let existing = mappingsBySourceAndFunction[key] { return existing.uuid }
+        mappingsBySourceAndFunction[key] = mapping
+        return nil
+    }
+
+    /// Every mapping not deleted.
+    public var eventSourceMappings: [EventSourceMapping] {
+        mappingsBySourceAndFunction.values.sorted { $0.uuid < $1.uuid }
+    }
+
+    func unregisterMapping(source: String, function: String) {
+        mappingsBySourceAndFunction[source + "\u{0}" + function] = nil
+    }
+
     nonisolated func arn(_ service: String, _ resource: String) -> String {
         "arn:aws:\(service):\(region):\(account):\(resource)"
     }

@@ -39,7 +39,7 @@ public struct InvocationContext: Sendable {
 }
 
 /// A Lambda-style function around a Swift handler, with Lambda's asynchronous invocation model.
-public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sendable>: AsyncInvocable {
+public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sendable>: AsyncInvocable, BatchInvocable {
     public typealias Handler = @Sendable (Payload, InvocationContext) async throws -> Response
 
     public nonisolated let name: String
@@ -144,6 +144,29 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
         let deliveries = duplicateDeliveries ? 2 : 1
         for _ in 0..<deliveries {
             Task { await runtime.perform { await self.attempt(event) } }
+        }
+    }
+
+    /// A synchronous invocation on behalf of an event source mapping: counted against
+    /// concurrency (throttled when none is left), never retried here, no destinations.
+    public func invokeForMapping(_ payload: JSONValue) async -> MappingInvocation {
+        let requestId = runtime.ids.make()
+        if running >= (reservedConcurrency ?? 1000) {
+            counter("Throttles").increment()
+            return .throttled(requestId: requestId)
+        }
+        running += 1
+        defer { running -= 1 }
+        counter("Invocations").increment()
+        let context = InvocationContext(requestId: requestId, invokedFunctionArn: "\(functionArn):$LATEST", attempt: 1)
+        do {
+            let decoded = try JSONBridge.decode(Payload.self, from: payload)
+            let response = try JSONBridge.encode(try await handler(decoded, context))
+            return .response(response, requestId: requestId)
+        } catch {
+            counter("Errors").increment()
+            let e = ErrorPayload.make(error)
+            return .functionError(e.payload, requestId: requestId, message: e.message)
         }
     }
 

@@ -1,6 +1,7 @@
 /// A message queue with SQS semantics: send, receive with a visibility timeout, delete by
-/// receipt handle, long polling, and receive counts. Used as a destination, a dead-letter queue
-/// and a rule target.
+/// receipt handle, long polling, receive counts, a redrive policy to a dead-letter queue and a
+/// retention period. Used as a destination, a dead-letter queue, a rule target and the source
+/// of an event source mapping.
 public actor Queue {
     public nonisolated let name: String
     public nonisolated let arn: String
@@ -8,6 +9,22 @@ public actor Queue {
 
     /// SQS's message size limit (256 KB).
     public nonisolated let maxMessageBytes: Int
+    /// The queue's default visibility timeout (SQS: 30 s), used by event source mappings.
+    public nonisolated let visibilityTimeout: Duration
+    /// How long SQS keeps a message (default 4 days); older messages are deleted and listed in
+    /// `expiredMessages`, never dropped silently.
+    public nonisolated let messageRetentionPeriod: Duration
+
+    /// SQS's `RedrivePolicy`: a message received `maxReceiveCount` times that is still in the
+    /// queue moves to `deadLetterQueue` instead of being received again.
+    public struct RedrivePolicy: Sendable {
+        public var deadLetterQueue: Queue
+        public var maxReceiveCount: Int
+        public init(deadLetterQueue: Queue, maxReceiveCount: Int) {
+            self.deadLetterQueue = deadLetterQueue
+            self.maxReceiveCount = maxReceiveCount
+        }
+    }
 
     public struct Attribute: Sendable, Equatable, CustomStringConvertible {
         /// "String" or "Number", as SQS message attributes have them.
@@ -29,6 +46,9 @@ public actor Queue {
         /// Set on received messages; needed to delete them.
         public var receiptHandle: String
         public var receiveCount: Int
+        /// When it was sent and first received, as offsets on the runtime's clock.
+        public var sentAt: Duration
+        public var firstReceivedAt: Duration?
     }
 
     public enum QueueError: Error, Equatable, CustomStringConvertible {
@@ -48,13 +68,25 @@ public actor Queue {
 
     private var stored: [Stored] = []
     private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var listeners: [@Sendable () async -> Void] = []
+    public private(set) var redrivePolicy: RedrivePolicy?
+    /// Messages deleted because they outlived the retention period.
+    public private(set) var expiredMessages: [Message] = []
 
-    public init(name: String, runtime: EventFlowRuntime, maxMessageBytes: Int = 262_144) {
+    public init(
+        name: String, runtime: EventFlowRuntime, maxMessageBytes: Int = 262_144, visibilityTimeout: Duration = .seconds(30),
+        messageRetentionPeriod: Duration = .seconds(345_600), redrivePolicy: RedrivePolicy? = nil
+    ) {
         self.name = name
         self.arn = runtime.arn("sqs", name)
         self.runtime = runtime
         self.maxMessageBytes = maxMessageBytes
+        self.visibilityTimeout = visibilityTimeout
+        self.messageRetentionPeriod = messageRetentionPeriod
+        self.redrivePolicy = redrivePolicy
     }
+
+    public func setRedrivePolicy(_ policy: RedrivePolicy?) { redrivePolicy = policy }
 
     /// Sends a message; returns its id.
     @discardableResult
@@ -62,29 +94,73 @@ public actor Queue {
         let size = body.utf8.count + attributes.reduce(0) { $0 + $1.key.utf8.count + $1.value.dataType.utf8.count + $1.value.stringValue.utf8.count }
         guard size <= maxMessageBytes else { throw .messageTooLong(bytes: size, limit: maxMessageBytes) }
         let id = runtime.ids.make()
-        stored.append(Stored(message: Message(messageId: id, body: body, attributes: attributes, receiptHandle: "", receiveCount: 0), visibleAt: .zero))
-        let w = waiters
-        waiters = []
-        for c in w { c.resume() }
+        let message = Message(
+            messageId: id, body: body, attributes: attributes, receiptHandle: "", receiveCount: 0, sentAt: runtime.clock.now)
+        stored.append(Stored(message: message, visibleAt: .zero))
+        wakeAll()
+        for listener in listeners {
+            let runtime = runtime
+            Task { await runtime.perform(listener) }
+        }
         return id
     }
 
+    /// Calls `listener` (as scheduled work of the runtime) after every send: event source
+    /// mappings poll when told rather than spinning.
+    func addSendListener(_ listener: @escaping @Sendable () async -> Void) { listeners.append(listener) }
+
     /// Receives up to `max` visible messages, hiding them for `visibilityTimeout`.
-    public func receive(max: Int = 1, visibilityTimeout: Duration = .seconds(30)) -> [Message] {
+    public func receive(max: Int = 1, visibilityTimeout: Duration? = nil) async -> [Message] {
         let now = runtime.clock.now
+        let hideFor = visibilityTimeout ?? self.visibilityTimeout
+        expire(now: now)
         var out: [Message] = []
-        for i in stored.indices where out.count < max && stored[i].visibleAt <= now {
+        var redriven: [Message] = []
+        var i = 0
+        while i < stored.count && out.count < max {
+            guard stored[i].visibleAt <= now else {
+                i += 1
+                continue
+            }
+            if let policy = redrivePolicy, stored[i].message.receiveCount >= policy.maxReceiveCount {
+                redriven.append(stored.remove(at: i).message)
+                continue
+            }
             stored[i].message.receiveCount += 1
             stored[i].message.receiptHandle = runtime.ids.make()
-            stored[i].visibleAt = now + visibilityTimeout
+            if stored[i].message.firstReceivedAt == nil { stored[i].message.firstReceivedAt = now }
+            stored[i].visibleAt = now + hideFor
             out.append(stored[i].message)
+            i += 1
+        }
+        if let policy = redrivePolicy {
+            for message in redriven { await policy.deadLetterQueue.moveIn(message) }
         }
         return out
     }
 
+    /// A message arriving by redrive keeps its id, body, attributes and sent time; its receive
+    /// count starts again.
+    private func moveIn(_ message: Message) {
+        var m = message
+        m.receiptHandle = ""
+        m.receiveCount = 0
+        m.firstReceivedAt = nil
+        stored.append(Stored(message: m, visibleAt: .zero))
+        wakeAll()
+    }
+
+    private func expire(now: Duration) {
+        stored.removeAll { entry in
+            guard now - entry.message.sentAt >= messageRetentionPeriod else { return false }
+            expiredMessages.append(entry.message)
+            return true
+        }
+    }
+
     /// Long polling: waits up to `waitTime` for a message when none is visible.
-    public func receive(max: Int = 1, visibilityTimeout: Duration = .seconds(30), waitTime: Duration) async -> [Message] {
-        let first = receive(max: max, visibilityTimeout: visibilityTimeout)
+    public func receive(max: Int = 1, visibilityTimeout: Duration? = nil, waitTime: Duration) async -> [Message] {
+        let first = await receive(max: max, visibilityTimeout: visibilityTimeout)
         if !first.isEmpty || waitTime <= .zero { return first }
         let deadline = runtime.clock.now + waitTime
         while runtime.clock.now < deadline {
@@ -96,7 +172,7 @@ public actor Queue {
                     self.wakeAll()
                 }
             }
-            let got = receive(max: max, visibilityTimeout: visibilityTimeout)
+            let got = await receive(max: max, visibilityTimeout: visibilityTimeout)
             if !got.isEmpty { return got }
         }
         return []
@@ -114,6 +190,20 @@ public actor Queue {
         guard let i = stored.firstIndex(where: { $0.message.receiptHandle == receiptHandle }) else { return false }
         stored.remove(at: i)
         return true
+    }
+
+    /// Changes how long a received message stays hidden, from now.
+    @discardableResult
+    public func changeVisibility(receiptHandle: String, timeout: Duration) -> Bool {
+        guard let i = stored.firstIndex(where: { $0.message.receiptHandle == receiptHandle }) else { return false }
+        stored[i].visibleAt = runtime.clock.now + timeout
+        return true
+    }
+
+    /// When the next hidden message becomes visible again, if any is hidden.
+    var nextVisibleAt: Duration? {
+        let now = runtime.clock.now
+        return stored.lazy.map(\.visibleAt).filter { $0 > now }.min()
     }
 
     /// Every message still in the queue, visible or not, oldest first (for inspection in tests).

@@ -3,8 +3,10 @@ import Foundation
 
 /// Converts between `Codable` values and `JSONValue`. Keys are sorted: Foundation's encoder
 /// does not keep declaration order, and records must be byte-for-byte reproducible.
+/// A `JSONValue` passes through untouched, so its member order and number text survive.
 enum JSONBridge {
     static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+        if let json = value as? JSONValue { return json }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let data = try encoder.encode(value)
@@ -12,9 +14,7 @@ enum JSONBridge {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from json: JSONValue) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(json.jsonText.utf8))
+        if let same = json as? T { return same }
+        return try JSONDecoder().decode(T.self, from: Data(json.jsonText.utf8))
     }
 }
-
-// EventFlow's API speaks EventPatterns' JSON and pattern types; importing EventFlow is enough.
-@_exported import EventPatterns

@@ -1,0 +1,203 @@
+import EventPatterns
+import Foundation
+
+/// Lambda's third invocation model: the runtime polls a queue or a stream for the function,
+/// filters and batches records, and invokes the function synchronously with each batch.
+///
+/// Create one with `EventSourceMapping.create`. It polls when its source tells it something
+/// arrived and when a visibility timeout, batching window or retry delay it scheduled comes due,
+/// all on the runtime's clock, so tests drive it with a test clock and `settle()`.
+/// Every record ends as exactly one of: delivered and succeeded, filtered out, sent to the
+/// on-failure destination (streams), moved to the dead-letter queue by the source queue's
+/// redrive policy (SQS), or expired by the source's retention (counted in `statistics`).
+public actor EventSourceMapping {
+    public enum State: String, Sendable {
+        case enabled = "Enabled"
+        case disabled = "Disabled"
+        case deleting = "Deleting"
+    }
+
+    /// Counters of what happened to records (not messages still waiting for a retry).
+    public struct Statistics: Sendable, Equatable {
+        public var invocations = 0
+        public var throttles = 0
+        /// Records in batches the function processed successfully (SQS: deleted afterwards).
+        public var recordsSucceeded = 0
+        /// Records no filter matched (SQS: deleted; streams: skipped).
+        public var recordsFilteredOut = 0
+        /// Stream records in batches given up on and delivered to the on-failure destination.
+        public var recordsSentToOnFailure = 0
+        /// Stream records given up on with no destination, or whose delivery failed (logged).
+        public var recordsDiscarded = 0
+        /// Stream records that retention removed before they were processed.
+        public var recordsExpired = 0
+        public init() {}
+    }
+
+    public nonisolated let uuid: String
+    public nonisolated let source: MappingSource
+    public nonisolated let function: any BatchInvocable
+    nonisolated let runtime: EventFlowRuntime
+
+    public private(set) var configuration: EventSourceMappingConfiguration
+    var settings: ResolvedMappingSettings
+    public internal(set) var state: State
+    public internal(set) var statistics = Statistics()
+    /// Every on-failure record a stream mapping produced, in order, exactly as delivered.
+    public internal(set) var failureRecords: [JSONValue] = []
+
+    // SQS polling state.
+    var sqsBusy = false
+    var heldMessages: [Queue.Message] = []
+    var sqsWindowDeadline: Duration?
+    // Stream polling state, per shard lane.
+    var lanes: [LaneKey: Lane] = [:]
+    var scheduledWakes: Set<String> = []
+    private var busyCount = 0
+    private var quietWaiters: [CheckedContinuation<Void, Never>] = []
+
+    private init(
+        uuid: String, source: MappingSource, function: any BatchInvocable, configuration: EventSourceMappingConfiguration,
+        settings: ResolvedMappingSettings, runtime: EventFlowRuntime
+    ) {
+        self.uuid = uuid
+        self.source = source
+        self.function = function
+        self.configuration = configuration
+        self.settings = settings
+        self.runtime = runtime
+        self.state = settings.enabled ? .enabled : .disabled
+    }
+
+    /// `CreateEventSourceMapping`: validates the configuration against the source type, refuses a
+    /// second mapping of the same source and function, and starts polling when enabled.
+    public static func create(
+        source: MappingSource, function: any BatchInvocable, configuration: EventSourceMappingConfiguration = .init(),
+        runtime: EventFlowRuntime
+    ) async throws(LambdaError) -> EventSourceMapping {
+        var streamKind: DataStream.Kind?
+        if case .stream(let s) = source { streamKind = s.kind }
+        let settings = try ResolvedMappingSettings(configuration, source: source, streamKind: streamKind)
+        let mapping = EventSourceMapping(
+            uuid: runtime.ids.make(), source: source, function: function, configuration: configuration, settings: settings,
+            runtime: runtime)
+        if let existing = await runtime.registerMapping(source: source.arn, function: function.functionArn, mapping: mapping) {
+            throw LambdaError(type: "ResourceConflictException", message: Self.conflictMessage(source, function, existing))
+        }
+        await mapping.attach()
+        return mapping
+    }
+
+    static func conflictMessage(_ source: MappingSource, _ function: any BatchInvocable, _ uuid: String) -> String {
+        switch source {
+        case .queue:
+            return "An event source mapping with SQS arn (\" \(source.arn) \") and function (\" \(function.name) \") already exists. "
+                + "Please update or delete the existing mapping with UUID \(uuid)"
+        case .stream:
+            return "The event source arn (\" \(source.arn) \") and function (\" \(function.name) \") provided mapping already exists. "
+                + "Please update or delete the existing mapping with UUID \(uuid)"
+        }
+    }
+
+    private func attach() async {
+        switch source {
+        case .queue(let q):
+            await q.addSendListener { [weak self] in await self?.pollQueue() }
+        case .stream(let s):
+            let start: Int
+            switch settings.startingPosition {
+            case .trimHorizon: start = 0
+            case .latest: start = await s.nextSequenceValue
+            case .atTimestamp(let date):
+                start = await s.firstSequence(arrivedAtOrAfter: .seconds(date.timeIntervalSince(runtime.clock.startDate)))
+            }
+            for shard in 0..<s.shardCount {
+                for lane in 0..<settings.parallelizationFactor {
+                    lanes[LaneKey(shard: shard, lane: lane)] = Lane(position: start)
+                }
+            }
+            await s.addPutListener { [weak self] in await self?.pollStream() }
+        }
+        wake()
+    }
+
+    /// Polls whatever is ready now (as scheduled work, so `settle()` waits for it).
+    func wake() {
+        Task { [runtime] in
+            await runtime.perform { [weak self] in
+                guard let self else { return }
+                switch self.source {
+                case .queue: await self.pollQueue()
+                case .stream: await self.pollStream()
+                }
+            }
+        }
+    }
+
+    /// Schedules a poll at `due` unless one is already scheduled then under the same key.
+    func wake(at due: Duration, key: String, _ poll: @escaping @Sendable (EventSourceMapping) async -> Void) async {
+        let tag = "\(key)@\(due)"
+        guard scheduledWakes.insert(tag).inserted else { return }
+        let delay = max(.zero, due - runtime.clock.now)
+        await runtime.schedule(after: delay) { [weak self] in
+            guard let self else { return }
+            await self.fired(tag)
+            await poll(self)
+        }
+    }
+
+    private func fired(_ tag: String) { scheduledWakes.remove(tag) }
+
+    // MARK: control
+
+    /// Pauses (`Enabled: false`) or resumes polling. A batch in flight finishes.
+    public func setEnabled(_ enabled: Bool) {
+        guard state != .deleting else { return }
+        state = enabled ? .enabled : .disabled
+        configuration.enabled = enabled
+        settings.enabled = enabled
+        if enabled { wake() }
+    }
+
+    /// `UpdateEventSourceMapping`: changes settings, validated as on create (the starting
+    /// position cannot change).
+    public func update(_ change: (inout EventSourceMappingConfiguration) -> Void) throws(LambdaError) {
+        var next = configuration
+        change(&next)
+        next.startingPosition = configuration.startingPosition
+        var streamKind: DataStream.Kind?
+        if case .stream(let s) = source { streamKind = s.kind }
+        settings = try ResolvedMappingSettings(next, source: source, streamKind: streamKind)
+        configuration = next
+        state = next.enabled ? .enabled : .disabled
+        wake()
+    }
+
+    /// Stops polling, waits for the batch in flight to finish and removes the mapping. Records
+    /// not yet delivered stay in the source.
+    public func delete() async {
+        state = .deleting
+        while busyCount > 0 {
+            await withCheckedContinuation { quietWaiters.append($0) }
+        }
+        await runtime.unregisterMapping(source: source.arn, function: function.functionArn)
+    }
+
+    func beginWork() { busyCount += 1 }
+
+    func endWork() {
+        busyCount -= 1
+        if busyCount == 0 {
+            let waiting = quietWaiters
+            quietWaiters = []
+            for c in waiting { c.resume() }
+        }
+    }
+
+    /// Backoff between stream retries and after throttles: 1 s doubling to at most 60 s
+    /// [unverified: AWS documents retries but not their spacing].
+    static func backoff(_ n: Int) -> Duration { .seconds(min(1 << min(max(n - 1, 0), 6), 60)) }
+
+    /// The largest batch payload Lambda sends (6 MB, the synchronous invocation limit).
+    static let maximumPayloadBytes = 6_291_456
+}
