@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "EventFlow", targets: ["EventFlow"]),
         .executable(name: "eventflow", targets: ["eventflow"]),
         .executable(name: "LoanProcessor", targets: ["LoanProcessor"]),
+        .executable(name: "MappingWorkers", targets: ["MappingWorkers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,6 +46,11 @@ let package = Package(
             name: "LoanProcessor",
             dependencies: ["EventFlow", .product(name: "Clocks", package: "swift-clocks")],
             path: "Examples/LoanProcessor"
+        ),
+        .executableTarget(
+            name: "MappingWorkers",
+            dependencies: ["EventFlow", .product(name: "Clocks", package: "swift-clocks")],
+            path: "Examples/MappingWorkers"
         ),
         .testTarget(
             name: "EventPatternsTests",
