@@ -8,6 +8,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
         .package(name: "EventFlow", path: ".."),
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.0.0"),
     ],
     targets: [
         .executableTarget(
@@ -17,6 +18,16 @@ let package = Package(
                 .product(name: "EventPatterns", package: "EventFlow"),
             ],
             path: "Benchmarks/Citylots",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "Runtime",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "EventFlow", package: "EventFlow"),
+                .product(name: "Clocks", package: "swift-clocks"),
+            ],
+            path: "Benchmarks/Runtime",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

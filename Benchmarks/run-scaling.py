@@ -43,8 +43,8 @@ limits = {"anything-but": 10000, "regex": 10000, "cidr": 10000}
 with tempfile.TemporaryDirectory() as d:
     ev = os.path.join(d, "events.jsonl")
     open(ev, "w").write(events())
-    print("| kind | rules | µs/event | compile s |")
-    print("|---|---:|---:|---:|")
+    print("| kind | rules | µs/event | compile s | bytes/rule |")
+    print("|---|---:|---:|---:|---:|")
     for kind in ["exact", "prefix", "suffix", "equals-ignore-case", "wildcard", "numeric", "anything-but", "cidr", "regex", "multi-field"]:
         for n in sizes:
             if n > limits.get(kind, 100000):
@@ -53,5 +53,6 @@ with tempfile.TemporaryDirectory() as d:
             json.dump({"r%d" % i: rule(kind, i) for i in range(n)}, open(rf, "w"))
             out = json.loads(subprocess.run([tool, "bench", "--rules", rf, ev, "--passes", "3"] + extra,
                                             capture_output=True, text=True, check=True).stdout)
-            print("| %s | %d | %.2f | %s |" % (kind, n, 1e6 / out["events_per_second"], out["compile_seconds"]))
+            print("| %s | %d | %.2f | %s | %d |" % (kind, n, 1e6 / out["events_per_second"], out["compile_seconds"],
+                                                 out["rules_resident_bytes"] // n))
             sys.stdout.flush()

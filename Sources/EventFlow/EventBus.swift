@@ -17,6 +17,24 @@ public actor EventBus {
 
     /// Every event accepted, in order (for inspection in tests).
     public private(set) var accepted: [JSONValue] = []
+    /// `accepted` keeps at least this many of the latest events (a long-running bus must not
+    /// grow without bound); it is trimmed back to this many when it reaches twice as many.
+    /// Trimming only shortens the history; routing is unaffected.
+    public private(set) var acceptedHistoryLimit = 10_000
+
+    public func setAcceptedHistoryLimit(_ limit: Int) {
+        acceptedHistoryLimit = max(0, limit)
+        trimHistory()
+    }
+
+    private func remember(_ event: JSONValue) {
+        accepted.append(event)
+        if accepted.count >= 2 * max(acceptedHistoryLimit, 1) { trimHistory() }
+    }
+
+    private func trimHistory() {
+        if accepted.count > acceptedHistoryLimit { accepted.removeFirst(accepted.count - acceptedHistoryLimit) }
+    }
     /// Target deliveries that failed (a queue rejecting the message, for example).
     public private(set) var failedTargetDeliveries = 0
 
@@ -97,7 +115,7 @@ public actor EventBus {
             switch envelope(entry) {
             case .success(let event):
                 results.append(.accepted(eventId: event["id"]!.stringValue!))
-                accepted.append(event)
+                remember(event)
                 await route(event)
             case .failure(let error):
                 failed += 1
@@ -155,7 +173,7 @@ public actor EventBus {
 
     /// An event forwarded from another bus: kept as it is and routed here.
     func acceptForwarded(_ event: JSONValue) async {
-        accepted.append(event)
+        remember(event)
         await route(event)
     }
 }

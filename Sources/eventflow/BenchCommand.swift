@@ -26,9 +26,11 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
+        let residentBefore = Self.residentBytes()
         let compileStart = ContinuousClock.now
         let matcher = try options.makeMatcher()
         let compileTime = ContinuousClock.now - compileStart
+        let matcherBytes = max(0, Self.residentBytes() - residentBefore)
         let lines = Inputs.lines(try Inputs.readAll(events)).filter { !$0.isEmpty }.map { Array($0) }
         var counts: [String: Int] = [:]
         for name in matcher.ruleNames { counts[name] = 0 }
@@ -63,8 +65,18 @@ struct BenchCommand: ParsableCommand {
             JSONMember(
                 "compile_seconds",
                 .number(JSONNumber(text: String(format: "%.4f", Double(compileTime.components.attoseconds) / 1e18 + Double(compileTime.components.seconds))))),
+            // Resident memory the loaded and compiled rules added (rule file text included).
+            JSONMember("rules_resident_bytes", .number(JSONNumber(matcherBytes))),
             JSONMember("counts", countsJSON),
         ])
         print(result.jsonText)
+    }
+
+    /// Resident set size from /proc/self/statm (0 where there is no /proc).
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * 4096
     }
 }

@@ -122,3 +122,22 @@ actor Collected {
     var values: [JSONValue] = []
     func add(_ v: JSONValue) { values.append(v) }
 }
+
+@Suite("Event bus history")
+struct EventBusHistoryTests {
+    @Test("the accepted-event history is bounded; routing is not")
+    func boundedHistory() async throws {
+        let h = Harness()
+        let bus = EventBus(name: "b", runtime: h.runtime)
+        let seen = Queue(name: "seen", runtime: h.runtime)
+        try await bus.putRule("all", pattern: #"{"source": ["s"]}"#, targets: [Target(id: "q", .queue(seen))])
+        await bus.setAcceptedHistoryLimit(3)
+        for i in 0..<7 {
+            _ = try await bus.putEvents([PutEventsEntry(source: "s", detailType: "t", detail: #"{"n":\#(i)}"#)])
+        }
+        let kept = await bus.accepted.compactMap { $0["detail"]?["n"] }
+        #expect(kept == [3, 4, 5, 6].map { JSONValue.number(JSONNumber($0)) }.suffix(kept.count))
+        #expect(kept.count >= 3 && kept.count < 6)
+        #expect(await seen.messages.count == 7)
+    }
+}
