@@ -21,13 +21,13 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
-            name: "Runtime",
+            name: "RuntimeThroughput",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "EventFlow", package: "EventFlow"),
                 .product(name: "Clocks", package: "swift-clocks"),
             ],
-            path: "Benchmarks/Runtime",
+            path: "Benchmarks/RuntimeThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]
