@@ -102,16 +102,10 @@ public final class EventMatcher: Sendable {
     /// UTF-8 JSON. Throws when the bytes are not a JSON object.
     public func matches(event bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [String] {
         let automaton = snapshot()
-        var buffers = automaton.scratchPool.take()
-        do {
-            try Flattener(trie: automaton.trie, maxDepth: maxEventDepth, scanning: scanning).flatten(bytes, into: &buffers.event)
-        } catch {
-            automaton.scratchPool.give(buffers)
-            throw error
-        }
-        let names = automaton.match(&buffers)
-        automaton.scratchPool.give(buffers)
-        return names
+        let scratch = automaton.scratchPool.take()
+        defer { automaton.scratchPool.give(scratch) }
+        try Flattener(trie: automaton.trie, maxDepth: maxEventDepth, scanning: scanning).flatten(bytes, into: &scratch.buffers.event)
+        return automaton.match(&scratch.buffers)
     }
 
     public func matches(event bytes: [UInt8]) throws(JSONError) -> [String] {
@@ -128,10 +122,9 @@ public final class EventMatcher: Sendable {
     public func matches(event json: JSONValue) -> [String] {
         guard case .object = json else { return [] }
         let automaton = snapshot()
-        var buffers = automaton.scratchPool.take()
-        Flattener(trie: automaton.trie, maxDepth: maxEventDepth).flatten(json, into: &buffers.event)
-        let names = automaton.match(&buffers)
-        automaton.scratchPool.give(buffers)
-        return names
+        let scratch = automaton.scratchPool.take()
+        defer { automaton.scratchPool.give(scratch) }
+        Flattener(trie: automaton.trie, maxDepth: maxEventDepth).flatten(json, into: &scratch.buffers.event)
+        return automaton.match(&scratch.buffers)
     }
 }

@@ -35,21 +35,20 @@ public struct EventPattern: Sendable, Hashable {
 
     /// Whether this one pattern matches `event` (TestEventPattern without the envelope check).
     public func matches(event: JSONValue) -> Bool {
-        var buffers = single.scratchPool.take()
-        Flattener(trie: single.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(event, into: &buffers.event)
-        let matched = !single.match(&buffers).isEmpty
-        single.scratchPool.give(buffers)
-        return matched
+        let scratch = single.scratchPool.take()
+        defer { single.scratchPool.give(scratch) }
+        Flattener(trie: single.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(event, into: &scratch.buffers.event)
+        return !single.match(&scratch.buffers).isEmpty
     }
 
     /// Whether this one pattern matches an event given as UTF-8 JSON.
     public func matches(eventJSON bytes: [UInt8]) throws(JSONError) -> Bool {
-        var buffers = single.scratchPool.take()
-        defer { single.scratchPool.give(buffers) }
+        let scratch = single.scratchPool.take()
+        defer { single.scratchPool.give(scratch) }
         try bytes.withUnsafeBufferPointer { (b) throws(JSONError) in
-            try Flattener(trie: single.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(b, into: &buffers.event)
+            try Flattener(trie: single.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(b, into: &scratch.buffers.event)
         }
-        return !single.match(&buffers).isEmpty
+        return !single.match(&scratch.buffers).isEmpty
     }
 
     public static func == (a: EventPattern, b: EventPattern) -> Bool { a.json == b.json }

@@ -27,17 +27,24 @@ struct MatchBuffers {
     }
 }
 
+/// One set of buffers in a box, so that taking it from the pool and giving it back moves a
+/// single reference instead of copying (and retaining) every array inside.
+final class MatchScratch: @unchecked Sendable {
+    // Unchecked: a scratch belongs to exactly one match at a time, between `take` and `give`.
+    var buffers = MatchBuffers()
+}
+
 /// A lock-protected free list of buffers; each match takes one set and gives it back.
 final class ScratchPool: Sendable {
-    private let free = Mutex<[MatchBuffers]>([])
+    private let free = Mutex<[MatchScratch]>([])
 
-    func take() -> MatchBuffers {
-        free.withLock { $0.popLast() } ?? MatchBuffers()
+    func take() -> MatchScratch {
+        free.withLock { $0.popLast() } ?? MatchScratch()
     }
 
-    func give(_ b: MatchBuffers) {
+    func give(_ scratch: MatchScratch) {
         free.withLock { list in
-            if list.count < 64 { list.append(b) }
+            if list.count < 64 { list.append(scratch) }
         }
     }
 }

@@ -49,6 +49,10 @@ struct ValueTables: Sendable {
     private var checkedByFoldedSuffix = ByteTrie()
     /// Indexes into `checked` tried against every value.
     private var checkedAlways: [Int32] = []
+    /// `anything-but` string lists, indexed the other way round: every such target matches any
+    /// value except the strings that exclude it, looked up once per value.
+    private var antiStringTargets: [Int32] = []
+    private var antiStringExclusions = BytesTable()
     private var needsFolding = false
     private var hasPrefixes = false
     private var hasSuffixes = false
@@ -84,6 +88,10 @@ struct ValueTables: Sendable {
         case .suffixIgnoreCase(let f):
             needsFolding = true
             checkedByFoldedSuffix.insert(f.key.reversed(), check(condition, target))
+        case .anythingBut(.strings(let excluded)):
+            let slot = Int32(antiStringTargets.count)
+            antiStringTargets.append(target)
+            for s in Set(excluded) { antiStringExclusions.append(s, slot) }
         default:
             checkedAlways.append(check(condition, target))
         }
@@ -106,8 +114,11 @@ struct ValueTables: Sendable {
 
     @inline(__always)
     private func verify(_ i: Int32, _ v: EventValue, _ body: (Int32) -> Void) {
-        let c = checked[Int(i)]
-        if c.condition.matches(v) { body(c.target) }
+        // Through the buffer: copying the `Checked` would retain the condition's payload.
+        let target: Int32? = checked.withUnsafeBufferPointer { all in
+            all[Int(i)].condition.matches(v) ? all[Int(i)].target : nil
+        }
+        if let target { body(target) }
     }
 
     /// The ignore-case conditions: looked up by the value's case-folded key, then verified.
@@ -159,6 +170,18 @@ struct ValueTables: Sendable {
         case .false: for x in falseTargets { body(x) }
         case .null: for x in nullTargets { body(x) }
         }
+        if !antiStringTargets.isEmpty { forEachAntiStringTarget(v, body) }
         for i in checkedAlways { verify(i, v, body) }
+    }
+
+    /// The `anything-but` string-list targets `v` satisfies: all of them, except for a string
+    /// value the ones that list it. Values of other types are never excluded.
+    @inline(__always)
+    private func forEachAntiStringTarget(_ v: EventValue, _ body: (Int32) -> Void) {
+        guard v.kind == .string, !antiStringExclusions.isEmpty, let excluded = antiStringExclusions.lookup(v.bytes) else {
+            for t in antiStringTargets { body(t) }
+            return
+        }
+        for (slot, t) in antiStringTargets.enumerated() where !excluded.contains(Int32(slot)) { body(t) }
     }
 }
