@@ -62,6 +62,7 @@ let package = Package(
                 "EventFlow",
                 "LoanProcessor",
                 .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
     ],

@@ -148,7 +148,7 @@ public actor EventBus {
     func route(_ event: JSONValue) async {
         for name in matcher.matches(event: event) {
             guard let rule = rules[name] else { continue }
-            Counter(label: "MatchedEvents", dimensions: [("RuleName", name)]).increment()
+            Counter(label: "MatchedEvents", dimensions: [("RuleName", name)], factory: runtime.metrics).increment()
             for target in rule.targets {
                 guard let input = target.input.render(event, ruleName: rule.name, ruleArn: rule.arn) else { continue }
                 await deliver(input, event: event, to: target)

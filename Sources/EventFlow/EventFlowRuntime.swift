@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 
 /// Shared context of one EventFlow world: the account and region that ARNs name, the clock,
 /// id generation, and the scheduler behind every delayed action (retries, backoff, visibility
@@ -10,6 +11,9 @@ public actor EventFlowRuntime {
     public nonisolated let clock: RuntimeClock
     public nonisolated let ids: IDGenerator
     public nonisolated let logger: Logger
+    /// Where Lambda's metrics go: the process-wide `MetricsSystem` by default; tests pass their
+    /// own factory (swift-metrics' `TestMetrics`) to read them per runtime.
+    public nonisolated let metrics: any MetricsFactory
 
     private var pending: [Int: Duration] = [:]
     private var nextTicket = 0
@@ -17,8 +21,9 @@ public actor EventFlowRuntime {
 
     public init(
         account: String = "123456789012", region: String = "us-east-1", clock: RuntimeClock = .continuous,
-        ids: IDGenerator = .random, logger: Logger = Logger(label: "eventflow")
+        ids: IDGenerator = .random, logger: Logger = Logger(label: "eventflow"), metrics: (any MetricsFactory)? = nil
     ) {
+        self.metrics = metrics ?? MetricsSystem.factory
         self.account = account
         self.region = region
         self.clock = clock

@@ -187,7 +187,7 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
         let config = invokeConfigs[event.qualifier] ?? EventInvokeConfig()
         let executed = (try? resolve(event.qualifier).executedVersion) ?? "$LATEST"
         let age = runtime.clock.now - event.enqueuedAt
-        Timer(label: "AsyncEventAge", dimensions: [("FunctionName", name)]).recordNanoseconds(
+        Timer(label: "AsyncEventAge", dimensions: [("FunctionName", name)], factory: runtime.metrics).recordNanoseconds(
             age.components.seconds * 1_000_000_000)
 
         if reservedConcurrency == 0 {
@@ -328,7 +328,9 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
         return true
     }
 
-    private func counter(_ metric: String) -> Counter { Counter(label: metric, dimensions: [("FunctionName", name)]) }
+    private func counter(_ metric: String) -> Counter {
+        Counter(label: metric, dimensions: [("FunctionName", name)], factory: runtime.metrics)
+    }
 
     // MARK: event invoke config API
 

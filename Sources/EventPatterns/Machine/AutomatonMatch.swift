@@ -43,12 +43,15 @@ extension Automaton {
                         kind: field.kind, bytes: UnsafeBufferPointer(rebasing: values[Int(field.start)..<Int(field.end)]),
                         number: field.number)
                     let first = x.targets.count
+                    x.stamp &+= 1
+                    if x.stamp == 0 {  // wrapped: clear so old stamps cannot collide
+                        for i in x.targetStamp.indices { x.targetStamp[i] = 0 }
+                        x.stamp = 1
+                    }
+                    let stamp = x.stamp
                     state.transitions[slot].forEachTarget(value) { t in
-                        var k = first
-                        while k < x.targets.count {
-                            if x.targets[k] == t { return }
-                            k += 1
-                        }
+                        if x.targetStamp[Int(t)] == stamp { return }
+                        x.targetStamp[Int(t)] = stamp
                         x.targets.append(t)
                     }
                     if x.targets.count > first {

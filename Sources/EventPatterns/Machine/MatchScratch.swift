@@ -11,10 +11,15 @@ struct MatchBuffers {
     var nameSeen: [UInt32] = []
     var stateDone: [UInt32] = []
     var epoch: UInt32 = 0
+    /// Per state id: the stamp of the last transition lookup that yielded it, so a lookup's
+    /// targets are deduplicated in constant time however many there are.
+    var targetStamp: [UInt32] = []
+    var stamp: UInt32 = 0
 
     mutating func begin(names: Int, states: Int) {
         if nameSeen.count != names { nameSeen = Array(repeating: 0, count: names) }
         if stateDone.count != states { stateDone = Array(repeating: 0, count: states) }
+        if targetStamp.count != states { targetStamp = Array(repeating: 0, count: states) }
         epoch &+= 1
         if epoch == 0 {  // wrapped: clear so old stamps cannot collide
             for i in nameSeen.indices { nameSeen[i] = 0 }

@@ -43,6 +43,11 @@ struct ValueTables: Sendable {
     /// Indexes into `checked`, narrowed by a raw-byte prefix / suffix of the value.
     private var checkedByPrefix = ByteTrie()
     private var checkedBySuffix = ByteTrie()
+    /// Wildcards with a literal head and tail (`ab*yz`): grouped by head, then looked up by tail
+    /// within the group, so many wildcards that share a head cost one lookup, not a check each.
+    private var wildcardHeads = ByteTrie()
+    private var wildcardTailsByHead: [ByteTrie] = []
+    private var wildcardHeadGroup: [[UInt8]: Int32] = [:]
     /// Indexes into `checked`, narrowed by the case-folded value.
     private var checkedByFoldedValue = BytesTable()
     private var checkedByFoldedPrefix = ByteTrie()
@@ -52,6 +57,10 @@ struct ValueTables: Sendable {
     /// `anything-but` string lists, indexed the other way round: every such target matches any
     /// value except the strings that exclude it, looked up once per value.
     private var antiStringTargets: [Int32] = []
+    /// `cidr` blocks as bit strings (one byte per bit, after a byte for the address length):
+    /// the blocks containing an address are the prefixes of its bit string.
+    private var cidrs = ByteTrie()
+    private var hasCIDRs = false
     private var antiStringExclusions = BytesTable()
     private var needsFolding = false
     private var hasPrefixes = false
@@ -73,6 +82,18 @@ struct ValueTables: Sendable {
             suffixes.insert(s.reversed(), target)
         case .numeric(let r): numeric.insert(r, target: target)
         case .wildcard(let w) where !w.hasStar: strings.append(w.segments[0], target)
+        case .wildcard(let w) where !w.literalPrefix.isEmpty && !w.literalSuffix.isEmpty:
+            hasPrefixes = true
+            let group: Int32
+            if let g = wildcardHeadGroup[w.literalPrefix] {
+                group = g
+            } else {
+                group = Int32(wildcardTailsByHead.count)
+                wildcardTailsByHead.append(ByteTrie())
+                wildcardHeadGroup[w.literalPrefix] = group
+                wildcardHeads.insert(w.literalPrefix, group)
+            }
+            wildcardTailsByHead[Int(group)].insert(w.literalSuffix.reversed(), check(condition, target))
         case .wildcard(let w) where !w.literalPrefix.isEmpty:
             hasPrefixes = true
             checkedByPrefix.insert(w.literalPrefix, check(condition, target))
@@ -88,6 +109,9 @@ struct ValueTables: Sendable {
         case .suffixIgnoreCase(let f):
             needsFolding = true
             checkedByFoldedSuffix.insert(f.key.reversed(), check(condition, target))
+        case .cidr(let block):
+            hasCIDRs = true
+            cidrs.insert(Self.bitKey(block.network, bits: block.bits), target)
         case .anythingBut(.strings(let excluded)):
             let slot = Int32(antiStringTargets.count)
             antiStringTargets.append(target)
@@ -102,7 +126,17 @@ struct ValueTables: Sendable {
         return Int32(checked.count - 1)
     }
 
+    static func bitKey(_ address: [UInt8], bits: Int) -> [UInt8] {
+        var key: [UInt8] = [UInt8(address.count)]
+        key.reserveCapacity(bits + 1)
+        for i in 0..<bits { key.append(address[i >> 3] >> (7 - UInt8(i & 7)) & 1) }
+        return key
+    }
+
     mutating func seal() {
+        cidrs.seal()
+        wildcardHeads.seal()
+        for i in wildcardTailsByHead.indices { wildcardTailsByHead[i].seal() }
         numeric.seal()
         prefixes.seal()
         suffixes.seal()
@@ -154,12 +188,20 @@ struct ValueTables: Sendable {
             if hasPrefixes {
                 prefixes.forEachPrefix(of: v.bytes, body)
                 checkedByPrefix.forEachPrefix(of: v.bytes) { verify($0, v, body) }
+                if !wildcardTailsByHead.isEmpty {
+                    wildcardHeads.forEachPrefix(of: v.bytes) { group in
+                        wildcardTailsByHead[Int(group)].forEachPrefix(of: v.bytes.reversed()) { verify($0, v, body) }
+                    }
+                }
             }
             if hasSuffixes {
                 suffixes.forEachPrefix(of: v.bytes.reversed(), body)
                 checkedBySuffix.forEachPrefix(of: v.bytes.reversed()) { verify($0, v, body) }
             }
             if needsFolding { forEachFoldedCandidate(v, body) }
+            if hasCIDRs, let address = IPAddress.parse(v.bytes) {
+                cidrs.forEachPrefix(of: Self.bitKey(address, bits: address.count * 8), body)
+            }
         case .number:
             if let d = v.double {
                 if let t = numbers[d] { for x in t { body(x) } }
