@@ -104,8 +104,8 @@ public final class EventMatcher: Sendable {
         let automaton = snapshot()
         let scratch = automaton.scratchPool.take()
         defer { automaton.scratchPool.give(scratch) }
-        try Flattener(trie: automaton.trie, maxDepth: maxEventDepth, scanning: scanning).flatten(bytes, into: &scratch.buffers.event)
-        return automaton.match(&scratch.buffers)
+        try Flattener(trie: automaton.trie.sealed, maxDepth: maxEventDepth, scanning: scanning).flatten(bytes, into: &scratch.buffers.pointee.event)
+        return automaton.match(&scratch.buffers.pointee)
     }
 
     public func matches(event bytes: [UInt8]) throws(JSONError) -> [String] {
@@ -124,7 +124,7 @@ public final class EventMatcher: Sendable {
         let automaton = snapshot()
         let scratch = automaton.scratchPool.take()
         defer { automaton.scratchPool.give(scratch) }
-        Flattener(trie: automaton.trie, maxDepth: maxEventDepth).flatten(json, into: &scratch.buffers.event)
-        return automaton.match(&scratch.buffers)
+        Flattener(trie: automaton.trie.sealed, maxDepth: maxEventDepth).flatten(json, into: &scratch.buffers.pointee.event)
+        return automaton.match(&scratch.buffers.pointee)
     }
 }

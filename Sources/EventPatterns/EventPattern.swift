@@ -37,8 +37,8 @@ public struct EventPattern: Sendable, Hashable {
     public func matches(event: JSONValue) -> Bool {
         let scratch = single.scratchPool.take()
         defer { single.scratchPool.give(scratch) }
-        Flattener(trie: single.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(event, into: &scratch.buffers.event)
-        return !single.match(&scratch.buffers).isEmpty
+        Flattener(trie: single.trie.sealed, maxDepth: JSONParser.defaultMaxDepth).flatten(event, into: &scratch.buffers.pointee.event)
+        return !single.match(&scratch.buffers.pointee).isEmpty
     }
 
     /// Whether this one pattern matches an event given as UTF-8 JSON.
@@ -46,9 +46,9 @@ public struct EventPattern: Sendable, Hashable {
         let scratch = single.scratchPool.take()
         defer { single.scratchPool.give(scratch) }
         try bytes.withUnsafeBufferPointer { (b) throws(JSONError) in
-            try Flattener(trie: single.trie, maxDepth: JSONParser.defaultMaxDepth).flatten(b, into: &scratch.buffers.event)
+            try Flattener(trie: single.trie.sealed, maxDepth: JSONParser.defaultMaxDepth).flatten(b, into: &scratch.buffers.pointee.event)
         }
-        return !single.match(&scratch.buffers).isEmpty
+        return !single.match(&scratch.buffers.pointee).isEmpty
     }
 
     public static func == (a: EventPattern, b: EventPattern) -> Bool { a.json == b.json }

@@ -1,7 +1,8 @@
 /// Scans an event once, from its UTF-8 bytes, and records only the leaf values whose paths some
 /// rule names; everything else is validated and skipped without being decoded.
 struct Flattener {
-    let trie: PathTrie
+    /// A class reference: copying the flattener or its walk costs one retain.
+    let trie: SealedPathTrie
     let maxDepth: Int
     var scanning: EventMatcher.Scanning = .validating
 
@@ -34,7 +35,7 @@ struct Flattener {
     }
 
     struct Walk {
-        let trie: PathTrie
+        let trie: SealedPathTrie
         var scanner: JSONScanner
         /// Skip unread parts structurally and stop once every field at the root was seen.
         let fast: Bool

@@ -26,9 +26,10 @@ struct MatchBuffers {
             for i in stateDone.indices { stateDone[i] = 0 }
             epoch = 1
         }
-        chosen.removeAll(keepingCapacity: true)
-        targets.removeAll(keepingCapacity: true)
-        matched.removeAll(keepingCapacity: true)
+        // Emptied by the previous match (its pushes and pops balance) unless it was cut short.
+        if !chosen.isEmpty { chosen.removeAll(keepingCapacity: true) }
+        if !targets.isEmpty { targets.removeAll(keepingCapacity: true) }
+        if !matched.isEmpty { matched.removeAll(keepingCapacity: true) }
     }
 }
 
@@ -36,7 +37,19 @@ struct MatchBuffers {
 /// single reference instead of copying (and retaining) every array inside.
 final class MatchScratch: @unchecked Sendable {
     // Unchecked: a scratch belongs to exactly one match at a time, between `take` and `give`.
-    var buffers = MatchBuffers()
+    // Behind a pointer rather than a stored `var`, so each use skips the dynamic exclusivity
+    // check a class property would need.
+    let buffers: UnsafeMutablePointer<MatchBuffers>
+
+    init() {
+        buffers = .allocate(capacity: 1)
+        buffers.initialize(to: MatchBuffers())
+    }
+
+    deinit {
+        buffers.deinitialize(count: 1)
+        buffers.deallocate()
+    }
 }
 
 /// A lock-protected free list of buffers; each match takes one set and gives it back.

@@ -11,7 +11,7 @@ struct PathTrie: Sendable {
 
     private(set) var fieldID: [Int32] = [-1]
     /// The flat, read-only form lookups use; built by `seal()`.
-    private(set) var sealed = SealedPathTrie(building: [[]])
+    private(set) var sealed = SealedPathTrie(building: [[]], fieldID: [-1], subtreeFields: [[]], fieldCount: 0)
 
     var fieldCount: Int { paths.count }
 
@@ -40,7 +40,6 @@ struct PathTrie: Sendable {
     func id(of path: String) -> Int32? { ids[path] }
 
     mutating func seal() {
-        sealed = SealedPathTrie(building: building.map { $0.map { ($0.key, $0.child) } })
         // Field ids in each node's subtree, children before parents (nodes are created in
         // path order, so a child's index is always larger than its parent's).
         var under = fieldID.map { $0 >= 0 ? [$0] : [] }
@@ -48,6 +47,9 @@ struct PathTrie: Sendable {
             for edge in building[node] { under[node] += under[Int(edge.child)] }
         }
         subtreeFields = under
+        sealed = SealedPathTrie(
+            building: building.map { $0.map { ($0.key, $0.child) } }, fieldID: fieldID, subtreeFields: under,
+            fieldCount: paths.count)
     }
 
     /// Per node: the field ids at or below it.
@@ -78,8 +80,18 @@ final class SealedPathTrie: @unchecked Sendable {
     private let edgeKeyLength: UnsafeMutableBufferPointer<Int32>
     private let edgeChild: UnsafeMutableBufferPointer<Int32>
     private let keyBytes: UnsafeMutableBufferPointer<UInt8>
+    /// Per node: the field id ending there (-1 for none), and the field ids at or below it.
+    let fieldID: [Int32]
+    let subtreeFields: [[Int32]]
+    let fieldCount: Int
 
-    init(building: [[(key: [UInt8], child: Int32)]]) {
+    @inline(__always) func hasChildren(_ node: Int) -> Bool { edgeCount(of: node) > 0 }
+    @inline(__always) func fieldsUnder(_ node: Int) -> [Int32] { subtreeFields[node] }
+
+    init(building: [[(key: [UInt8], child: Int32)]], fieldID: [Int32], subtreeFields: [[Int32]], fieldCount: Int) {
+        self.fieldID = fieldID
+        self.subtreeFields = subtreeFields
+        self.fieldCount = fieldCount
         var starts: [Int32] = [0]
         var keyStarts: [Int32] = []
         var keyLengths: [Int32] = []
@@ -140,10 +152,31 @@ final class SealedPathTrie: @unchecked Sendable {
         return nil
     }
 
+    @inline(__always)
+    static func hasDot(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = key.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var i = 0
+        while i + 8 <= key.count {
+            let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) ^ (ones &* 0x2E)
+            if (x &- ones) & ~x & 0x8080_8080_8080_8080 != 0 { return true }
+            i += 8
+        }
+        while i < key.count {
+            if base[i] == UInt8(ascii: ".") { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Follows a whole member key from `node`, splitting it on dots.
     @inline(__always)
     func follow(_ node: Int, key: UnsafeBufferPointer<UInt8>) -> Int32? {
         if edgeCount(of: node) == 0 { return nil }
+        // Edges never hold a dot, so a plain key is answered by one lookup, and a key that
+        // matches no edge needs the dotted walk only if it has a dot.
+        if let direct = child(of: node, key) { return direct }
+        if !Self.hasDot(key) { return nil }
         var current = node
         var start = 0
         var i = 0
