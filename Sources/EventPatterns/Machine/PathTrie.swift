@@ -141,15 +141,30 @@ final class SealedPathTrie: @unchecked Sendable {
         let end = Int(edgeStart[node + 1])
         let n = key.count
         while i < end {
-            if Int(edgeKeyLength[i]) == n {
-                let start = Int(edgeKeyStart[i])
-                var k = 0
-                while k < n && keyBytes[start + k] == key[k] { k += 1 }
-                if k == n { return edgeChild[i] }
+            if Int(edgeKeyLength[i]) == n && (n == 0 || Self.equal(keyBytes.baseAddress! + Int(edgeKeyStart[i]), key.baseAddress, n)) {
+                return edgeChild[i]
             }
             i += 1
         }
         return nil
+    }
+
+    /// Byte equality, eight bytes at a time.
+    @inline(__always)
+    static func equal(_ a: UnsafeMutablePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {
+        guard n > 0, let b else { return n == 0 }
+        var k = 0
+        while k + 8 <= n {
+            if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self) {
+                return false
+            }
+            k += 8
+        }
+        while k < n {
+            if a[k] != b[k] { return false }
+            k += 1
+        }
+        return true
     }
 
     @inline(__always)
