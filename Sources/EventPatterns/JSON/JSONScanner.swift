@@ -1,3 +1,5 @@
+import CStructuralSkip
+
 /// The byte-level JSON lexer shared by the tree parser and the event flattener.
 ///
 /// It works on an unsafe buffer so the flattener can scan an event without copying it, and it
@@ -323,40 +325,13 @@ struct JSONScanner {
             }
             return
         }
-        var depth = 0
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while true {
-            // Jump eight bytes at a time to the next quote or bracket: `x | 0x20` maps `[` and
-            // `]` onto `{` and `}`, so three zero-byte tests cover all five.
-            while pos + 8 <= count {
-                let w = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
-                let x = w | (ones &* 0x20)
-                let open = x ^ (ones &* 0x7B)
-                let close = x ^ (ones &* 0x7D)
-                let quote = w ^ (ones &* 0x22)
-                let hits = (((open &- ones) & ~open) | ((close &- ones) & ~close) | ((quote &- ones) & ~quote)) & highs
-                if hits != 0 {
-                    pos += hits.trailingZeroBitCount >> 3
-                    break
-                }
-                pos += 8
-            }
-            guard pos < count else { break }
-            switch base[pos] {
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-                guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
-                pos += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1
-                pos += 1
-                if depth == 0 { return }
-            case UInt8(ascii: "\""):
-                try skipStringStructurally()
-            default:
-                pos += 1
-            }
+        switch ef_skip_container(base, count, pos, maxDepth) {
+        case -2: throw fail("nesting deeper than \(maxDepth) levels")
+        case -1:
+            pos = count
+        case let end:
+            pos = end
+            return
         }
         throw fail("unexpected end of input")
     }
