@@ -221,4 +221,25 @@ struct SQSMappingTests {
         #expect(await queue.receive(max: 10).isEmpty)
         #expect(await queue.expiredMessages.map(\.body) == ["old"])
     }
+
+    @Test("pausing during a batching window lets the gathered messages go; they are delivered once after resuming")
+    func pauseDuringWindow() async throws {
+        let h = Harness()
+        let queue = Queue(name: "q", runtime: h.runtime, visibilityTimeout: .seconds(30))
+        let log = BatchLog()
+        let fn = h.recorder("worker", log, \.sqsBody)
+        let mapping = try await EventSourceMapping.create(
+            source: .queue(queue), function: fn, configuration: .init(batchSize: 5, maximumBatchingWindowInSeconds: 10),
+            runtime: h.runtime)
+        try await queue.send("a")
+        try await queue.send("b")
+        await h.advance(by: .seconds(2))
+        await mapping.setEnabled(false)
+        await h.advance(by: .seconds(30))
+        #expect(await log.batches.isEmpty)
+        await mapping.setEnabled(true)
+        await h.advance(by: .seconds(10))
+        #expect(await log.batches == [["a", "b"]])
+        #expect(await queue.messages.isEmpty)
+    }
 }

@@ -275,4 +275,23 @@ struct StreamMappingTests {
         #expect(stats.recordsSucceeded == 1)
         #expect(await stream.expiredRecords.map { String(decoding: $0.data, as: UTF8.self) } == ["a"])
     }
+
+    @Test("changing ParallelizationFactor rebuilds the lanes without skipping a record")
+    func changeParallelization() async throws {
+        let h = Harness()
+        let stream = DataStream(kinesis: "s", runtime: h.runtime, shardCount: 2)
+        let log = BatchLog()
+        let fn = h.recorder("consumer", log, \.kinesisText)
+        let mapping = try await EventSourceMapping.create(
+            source: .stream(stream), function: fn,
+            configuration: .init(batchSize: 4, startingPosition: .trimHorizon, parallelizationFactor: 3), runtime: h.runtime)
+        for i in 0..<30 { await stream.putRecord(String(i), partitionKey: "k\(i % 7)") }
+        await h.settle()
+        try await mapping.update { $0.parallelizationFactor = 1 }
+        for i in 30..<60 { await stream.putRecord(String(i), partitionKey: "k\(i % 7)") }
+        await h.settle()
+        let delivered = Set(await log.batches.joined())
+        #expect(delivered == Set((0..<60).map(String.init)))
+        #expect(await mapping.configuration.parallelizationFactor == 1)
+    }
 }

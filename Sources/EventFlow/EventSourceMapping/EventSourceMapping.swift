@@ -52,6 +52,8 @@ public actor EventSourceMapping {
     var sqsWindowDeadline: Duration?
     // Stream polling state, per shard lane.
     var lanes: [LaneKey: Lane] = [:]
+    /// Set when `ParallelizationFactor` changed; the lanes are rebuilt once none is busy.
+    var relanePending = false
     var scheduledWakes: Set<String> = []
     private var busyCount = 0
     private var quietWaiters: [CheckedContinuation<Void, Never>] = []
@@ -156,7 +158,14 @@ public actor EventSourceMapping {
         state = enabled ? .enabled : .disabled
         configuration.enabled = enabled
         settings.enabled = enabled
-        if enabled { wake() }
+        if enabled { wake() } else { releaseHeldMessages() }
+    }
+
+    /// Messages gathered for a batching window are let go when polling pauses: they become
+    /// visible again after their visibility timeout, and are received afresh.
+    private func releaseHeldMessages() {
+        heldMessages = []
+        sqsWindowDeadline = nil
     }
 
     /// `UpdateEventSourceMapping`: changes settings, validated as on create (the starting
@@ -167,9 +176,13 @@ public actor EventSourceMapping {
         next.startingPosition = configuration.startingPosition
         var streamKind: DataStream.Kind?
         if case .stream(let s) = source { streamKind = s.kind }
+        guard state != .deleting else { return }
+        let previous = settings
         settings = try ResolvedMappingSettings(next, source: source, streamKind: streamKind)
         configuration = next
         state = next.enabled ? .enabled : .disabled
+        if !next.enabled { releaseHeldMessages() }
+        if previous.parallelizationFactor != settings.parallelizationFactor { relanePending = true }
         wake()
     }
 

@@ -33,8 +33,27 @@ struct Lane: Sendable {
 /// is given up on and its batch info goes to the on-failure destination.
 extension EventSourceMapping {
     func pollStream() async {
+        if relanePending && !lanes.values.contains(where: \.busy) { relane() }
         for key in lanes.keys.sorted(by: { ($0.shard, $0.lane) < ($1.shard, $1.lane) }) {
             await pollLane(key)
+        }
+    }
+
+    /// Rebuilds the lanes for a new `ParallelizationFactor`. Each shard restarts at the oldest
+    /// record any of its lanes still had to finish, so nothing is skipped; records a faster lane
+    /// had already finished may be delivered again (at least once, as when Lambda rebalances).
+    private func relane() {
+        relanePending = false
+        var restart: [Int: Int] = [:]
+        for (key, lane) in lanes {
+            let pending = lane.batches.first?.records.first?.sequence ?? lane.position
+            restart[key.shard] = min(restart[key.shard] ?? .max, min(pending, lane.position))
+        }
+        lanes = [:]
+        for (shard, position) in restart {
+            for lane in 0..<settings.parallelizationFactor {
+                lanes[LaneKey(shard: shard, lane: lane)] = Lane(position: position)
+            }
         }
     }
 
@@ -144,6 +163,7 @@ extension EventSourceMapping {
         lanes[key]!.retryAt = due
         await wake(at: due, key: "lane\(key.shard).\(key.lane)") { await $0.pollLane(key) }
     }
+
 
     /// Reads the next batch of the lane: up to the batch size of matching records, waiting for
     /// the batching window when the batch is not full. Nil when there is nothing to send now.
