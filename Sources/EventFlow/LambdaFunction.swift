@@ -187,7 +187,7 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
         let config = invokeConfigs[event.qualifier] ?? EventInvokeConfig()
         let executed = (try? resolve(event.qualifier).executedVersion) ?? "$LATEST"
         let age = runtime.clock.now - event.enqueuedAt
-        Timer(label: "AsyncEventAge", dimensions: [("FunctionName", name)], factory: runtime.metrics).recordNanoseconds(
+        eventAgeTimer.recordNanoseconds(
             age.components.seconds * 1_000_000_000)
 
         if reservedConcurrency == 0 {
@@ -328,8 +328,15 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
         return true
     }
 
+    /// Made once per metric: creating a counter asks the metrics factory for a handler.
+    private var counters: [String: Counter] = [:]
+    private lazy var eventAgeTimer = Timer(label: "AsyncEventAge", dimensions: [("FunctionName", name)], factory: runtime.metrics)
+
     private func counter(_ metric: String) -> Counter {
-        Counter(label: metric, dimensions: [("FunctionName", name)], factory: runtime.metrics)
+        if let c = counters[metric] { return c }
+        let c = Counter(label: metric, dimensions: [("FunctionName", name)], factory: runtime.metrics)
+        counters[metric] = c
+        return c
     }
 
     // MARK: event invoke config API

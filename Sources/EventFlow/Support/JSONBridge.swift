@@ -6,7 +6,8 @@ import Foundation
 /// A `JSONValue` passes through untouched, so its member order and number text survive.
 enum JSONBridge {
     static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
-        if let json = value as? JSONValue { return json }
+        // A metadata comparison, not a dynamic cast (which searches conformance tables).
+        if T.self == JSONValue.self { return value as! JSONValue }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let data = try encoder.encode(value)
@@ -14,7 +15,7 @@ enum JSONBridge {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from json: JSONValue) throws -> T {
-        if let same = json as? T { return same }
+        if T.self == JSONValue.self { return json as! T }
         return try JSONDecoder().decode(T.self, from: Data(json.jsonText.utf8))
     }
 }
