@@ -164,7 +164,6 @@ extension EventSourceMapping {
         await wake(at: due, key: "lane\(key.shard).\(key.lane)") { await $0.pollLane(key) }
     }
 
-
     /// Reads the next batch of the lane: up to the batch size of matching records, waiting for
     /// the batching window when the batch is not full. Nil when there is nothing to send now.
     private func nextBatch(_ key: LaneKey, stream: DataStream) async -> PendingBatch? {
