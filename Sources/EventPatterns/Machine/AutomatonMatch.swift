@@ -11,8 +11,23 @@ extension Automaton {
             visit(0, &x, values)
         }
         x.event.clearIndex()
-        if x.matched.count > 1 {
+        if x.matched.count > 16 {
             x.matched.sort { nameRank[Int($0)] < nameRank[Int($1)] }
+        } else if x.matched.count > 1 {
+            // Few names (the usual case): an insertion sort without closure calls.
+            nameRank.withUnsafeBufferPointer { rank in
+                x.matched.withUnsafeMutableBufferPointer { m in
+                    for i in 1..<m.count {
+                        let v = m[i]
+                        var j = i
+                        while j > 0 && rank[Int(m[j - 1])] > rank[Int(v)] {
+                            m[j] = m[j - 1]
+                            j -= 1
+                        }
+                        m[j] = v
+                    }
+                }
+            }
         }
         return x.matched.map { names[Int($0)] }
     }

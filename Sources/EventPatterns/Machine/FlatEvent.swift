@@ -40,15 +40,21 @@ struct FlatEvent {
 
     /// Links fields by id; call once after flattening. `clearIndex` undoes it.
     mutating func index() {
-        nextSameID.removeAll(keepingCapacity: true)
-        nextSameID.reserveCapacity(fields.count)
-        for _ in fields { nextSameID.append(-1) }
-        var i = fields.count - 1
-        while i >= 0 {
-            let id = Int(fields[i].fieldID)
-            nextSameID[i] = firstByID[id]
-            firstByID[id] = Int32(i)
-            i -= 1
+        let n = fields.count
+        // Only the first `n` entries are used; the array only ever grows.
+        if nextSameID.count < n { nextSameID = Array(repeating: -1, count: max(n, 2 * nextSameID.count)) }
+        fields.withUnsafeBufferPointer { fields in
+            nextSameID.withUnsafeMutableBufferPointer { next in
+                firstByID.withUnsafeMutableBufferPointer { first in
+                    var i = n - 1
+                    while i >= 0 {
+                        let id = Int(fields[i].fieldID)
+                        next[i] = first[id]
+                        first[id] = Int32(i)
+                        i -= 1
+                    }
+                }
+            }
         }
     }
 
