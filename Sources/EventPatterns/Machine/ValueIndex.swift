@@ -54,14 +54,22 @@ struct ValueTables: Sendable {
     private var checkedByFoldedSuffix = ByteTrie()
     /// Indexes into `checked` tried against every value.
     private var checkedAlways: [Int32] = []
-    /// `anything-but` string lists, indexed the other way round: every such target matches any
-    /// value except the strings that exclude it, looked up once per value.
-    private var antiStringTargets: [Int32] = []
+    /// `anything-but` string forms (lists, prefixes, suffixes, ASCII ignore-case lists), indexed
+    /// the other way round: each such condition is a slot whose target every value reaches
+    /// except the strings its slot is excluded by, which are looked up once per value.
+    private var antiTargets: [Int32] = []
+    private var antiExcludedByString = BytesTable()
+    private var antiExcludedByPrefix = ByteTrie()
+    private var antiExcludedBySuffix = ByteTrie()
+    private var antiExcludedByFoldedKey = BytesTable()
+    /// Ignore-case slots, with their condition for values that are not ASCII (where a folded
+    /// key alone does not decide, for example the Kelvin sign).
+    private var antiFoldedSlots: [(slot: Int32, check: Int32)] = []
+    private var hasAntiAffixes = false
     /// `cidr` blocks as bit strings (one byte per bit, after a byte for the address length):
     /// the blocks containing an address are the prefixes of its bit string.
     private var cidrs = ByteTrie()
     private var hasCIDRs = false
-    private var antiStringExclusions = BytesTable()
     private var needsFolding = false
     private var hasPrefixes = false
     private var hasSuffixes = false
@@ -113,12 +121,28 @@ struct ValueTables: Sendable {
             hasCIDRs = true
             cidrs.insert(Self.bitKey(block.network, bits: block.bits), target)
         case .anythingBut(.strings(let excluded)):
-            let slot = Int32(antiStringTargets.count)
-            antiStringTargets.append(target)
-            for s in Set(excluded) { antiStringExclusions.append(s, slot) }
+            let slot = antiSlot(target)
+            for s in Set(excluded) { antiExcludedByString.append(s, slot) }
+        case .anythingBut(.prefixes(let excluded)):
+            hasAntiAffixes = true
+            let slot = antiSlot(target)
+            for p in Set(excluded) { antiExcludedByPrefix.insert(p, slot) }
+        case .anythingBut(.suffixes(let excluded)):
+            hasAntiAffixes = true
+            let slot = antiSlot(target)
+            for x in Set(excluded) { antiExcludedBySuffix.insert(x.reversed(), slot) }
+        case .anythingBut(.equalsIgnoreCase(let excluded)) where excluded.allSatisfy({ $0.key.allSatisfy { $0 < 0x80 } }):
+            let slot = antiSlot(target)
+            antiFoldedSlots.append((slot, check(condition, target)))
+            for f in Set(excluded.map(\.key)) { antiExcludedByFoldedKey.append(f, slot) }
         default:
             checkedAlways.append(check(condition, target))
         }
+    }
+
+    private mutating func antiSlot(_ target: Int32) -> Int32 {
+        antiTargets.append(target)
+        return Int32(antiTargets.count - 1)
     }
 
     private mutating func check(_ condition: ValueCondition, _ target: Int32) -> Int32 {
@@ -135,6 +159,8 @@ struct ValueTables: Sendable {
 
     mutating func seal() {
         cidrs.seal()
+        antiExcludedByPrefix.seal()
+        antiExcludedBySuffix.seal()
         wildcardHeads.seal()
         for i in wildcardTailsByHead.indices { wildcardTailsByHead[i].seal() }
         numeric.seal()
@@ -212,18 +238,52 @@ struct ValueTables: Sendable {
         case .false: for x in falseTargets { body(x) }
         case .null: for x in nullTargets { body(x) }
         }
-        if !antiStringTargets.isEmpty { forEachAntiStringTarget(v, body) }
+        if !antiTargets.isEmpty { forEachAntiTarget(v, body) }
         for i in checkedAlways { verify(i, v, body) }
     }
 
-    /// The `anything-but` string-list targets `v` satisfies: all of them, except for a string
-    /// value the ones that list it. Values of other types are never excluded.
-    @inline(__always)
-    private func forEachAntiStringTarget(_ v: EventValue, _ body: (Int32) -> Void) {
-        guard v.kind == .string, !antiStringExclusions.isEmpty, let excluded = antiStringExclusions.lookup(v.bytes) else {
-            for t in antiStringTargets { body(t) }
+    /// The `anything-but` string-form targets `v` satisfies: for a string, every slot except
+    /// those its exclusions name; values of other types are never excluded.
+    private func forEachAntiTarget(_ v: EventValue, _ body: (Int32) -> Void) {
+        guard v.kind == .string else {
+            for t in antiTargets { body(t) }
             return
         }
-        for (slot, t) in antiStringTargets.enumerated() where !excluded.contains(Int32(slot)) { body(t) }
+        if !hasAntiAffixes && antiFoldedSlots.isEmpty {
+            // Lists only (the common case): one lookup names the few excluded slots.
+            guard !antiExcludedByString.isEmpty, let slots = antiExcludedByString.lookup(v.bytes) else {
+                for t in antiTargets { body(t) }
+                return
+            }
+            for (slot, t) in antiTargets.enumerated() where !slots.contains(Int32(slot)) { body(t) }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: antiTargets.count) { excluded in
+            excluded.initialize(repeating: false)
+            if !antiExcludedByString.isEmpty, let slots = antiExcludedByString.lookup(v.bytes) {
+                for s in slots { excluded[Int(s)] = true }
+            }
+            if hasAntiAffixes {
+                antiExcludedByPrefix.forEachPrefix(of: v.bytes) { excluded[Int($0)] = true }
+                antiExcludedBySuffix.forEachPrefix(of: v.bytes.reversed()) { excluded[Int($0)] = true }
+            }
+            if !antiFoldedSlots.isEmpty {
+                if v.bytes.allSatisfy({ $0 < 0x80 }) {
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { folded in
+                        for (i, b) in v.bytes.enumerated() { folded[i] = b &- 0x41 < 26 ? b | 0x20 : b }
+                        if let slots = antiExcludedByFoldedKey.lookup(UnsafeBufferPointer(rebasing: folded[..<v.bytes.count])) {
+                            for s in slots { excluded[Int(s)] = true }
+                        }
+                    }
+                } else {
+                    for (slot, check) in antiFoldedSlots { excluded[Int(slot)] = !conditionHolds(check, v) }
+                }
+            }
+            for (slot, t) in antiTargets.enumerated() where !excluded[slot] { body(t) }
+        }
+    }
+
+    private func conditionHolds(_ i: Int32, _ v: EventValue) -> Bool {
+        checked.withUnsafeBufferPointer { $0[Int(i)].condition.matches(v) }
     }
 }
