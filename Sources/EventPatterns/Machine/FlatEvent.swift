@@ -71,7 +71,8 @@ struct FlatEvent {
 
     mutating func appendField(_ id: Int32, _ kind: Kind, start: Int32, trail: [Int32]) {
         let trailStart = Int32(trails.count)
-        trails.append(contentsOf: trail)
+        // Appending an empty array to the empty singleton would allocate a buffer every time.
+        if !trail.isEmpty { trails.append(contentsOf: trail) }
         fields.append(
             Field(
                 fieldID: id, kind: kind, start: start, end: Int32(values.count), trailStart: trailStart,

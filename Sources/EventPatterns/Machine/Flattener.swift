@@ -90,10 +90,16 @@ struct Flattener {
 
         /// Marks every field under `node` as completely read; true when that completes them all.
         mutating func markComplete(_ node: Int) -> Bool {
-            for id in trie.fieldsUnder(node) where !complete[Int(id)] {
-                complete[Int(id)] = true
-                completeCount += 1
+            var added = 0
+            complete.withUnsafeMutableBufferPointer { complete in
+                trie.forEachFieldUnder(node) { id in
+                    if !complete[id] {
+                        complete[id] = true
+                        added += 1
+                    }
+                }
             }
+            completeCount += added
             return completeCount == complete.count
         }
 

@@ -82,15 +82,32 @@ final class SealedPathTrie: @unchecked Sendable {
     private let keyBytes: UnsafeMutableBufferPointer<UInt8>
     /// Per node: the field id ending there (-1 for none), and the field ids at or below it.
     let fieldID: [Int32]
-    let subtreeFields: [[Int32]]
+    /// The field ids at or below each node, flat: node n's are `subtreeIDs[subtreeStart[n]..<subtreeStart[n + 1]]`.
+    private let subtreeStart: UnsafeMutableBufferPointer<Int32>
+    private let subtreeIDs: UnsafeMutableBufferPointer<Int32>
     let fieldCount: Int
 
     @inline(__always) func hasChildren(_ node: Int) -> Bool { edgeCount(of: node) > 0 }
-    @inline(__always) func fieldsUnder(_ node: Int) -> [Int32] { subtreeFields[node] }
+    /// Calls `body` with each field id at or below `node`.
+    @inline(__always) func forEachFieldUnder(_ node: Int, _ body: (Int) -> Void) {
+        var i = Int(subtreeStart[node])
+        let end = Int(subtreeStart[node + 1])
+        while i < end {
+            body(Int(subtreeIDs[i]))
+            i += 1
+        }
+    }
 
     init(building: [[(key: [UInt8], child: Int32)]], fieldID: [Int32], subtreeFields: [[Int32]], fieldCount: Int) {
         self.fieldID = fieldID
-        self.subtreeFields = subtreeFields
+        var subtreeStarts: [Int32] = [0]
+        var ids: [Int32] = []
+        for list in subtreeFields {
+            ids.append(contentsOf: list)
+            subtreeStarts.append(Int32(ids.count))
+        }
+        subtreeStart = .copy(subtreeStarts)
+        subtreeIDs = .copy(ids)
         self.fieldCount = fieldCount
         var starts: [Int32] = [0]
         var keyStarts: [Int32] = []
@@ -119,6 +136,8 @@ final class SealedPathTrie: @unchecked Sendable {
         edgeKeyLength.deallocate()
         edgeChild.deallocate()
         keyBytes.deallocate()
+        subtreeStart.deallocate()
+        subtreeIDs.deallocate()
     }
 
     @inline(__always)
