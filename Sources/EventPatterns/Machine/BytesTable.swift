@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An open-addressing hash table from byte strings to small integer payloads, looked up with
 /// an unsafe buffer so that matching an exact string allocates nothing.
 struct BytesTable: Sendable {
@@ -55,11 +61,20 @@ struct BytesTable: Sendable {
         while true {
             let e = Int(slots[i])
             if e < 0 { return nil }
-            if hashes[e] == h && Int(keyLength[e]) == key.count {
-                let start = Int(keyStart[e])
-                if keyBytes[start..<start + key.count].elementsEqual(key) { return e }
-            }
+            if hashes[e] == h && Int(keyLength[e]) == key.count && keyEquals(e, key) { return e }
             i = (i + 1) & mask
+        }
+    }
+
+    @inline(__always)
+    private func keyEquals<C: Collection<UInt8>>(_ e: Int, _ key: C) -> Bool {
+        let start = Int(keyStart[e])
+        return keyBytes.withUnsafeBufferPointer { all in
+            // Contiguous keys (the lookups while matching) are compared in place.
+            let contiguous = key.withContiguousStorageIfAvailable { k in
+                k.isEmpty || memcmp(all.baseAddress! + start, k.baseAddress!, k.count) == 0
+            }
+            return contiguous ?? UnsafeBufferPointer(rebasing: all[start..<start + key.count]).elementsEqual(key)
         }
     }
 
