@@ -80,6 +80,9 @@ final class SealedPathTrie: @unchecked Sendable {
     private let edgeKeyLength: UnsafeMutableBufferPointer<Int32>
     private let edgeChild: UnsafeMutableBufferPointer<Int32>
     private let keyBytes: UnsafeMutableBufferPointer<UInt8>
+    /// Per node: whether a child has children of its own; only then can a dotted member name
+    /// (`"a.b"`) lead anywhere from it.
+    private let hasGrandchildren: UnsafeMutableBufferPointer<Bool>
     /// Per node: the field id ending there (-1 for none), and the field ids at or below it.
     let fieldID: [Int32]
     /// The field ids at or below each node, flat: node n's are `subtreeIDs[subtreeStart[n]..<subtreeStart[n + 1]]`.
@@ -114,6 +117,7 @@ final class SealedPathTrie: @unchecked Sendable {
         var keyLengths: [Int32] = []
         var children: [Int32] = []
         var bytes: [UInt8] = []
+        hasGrandchildren = .copy(building.map { edges in edges.contains { !building[Int($0.child)].isEmpty } })
         for edges in building {
             for e in edges {
                 keyStarts.append(Int32(bytes.count))
@@ -137,6 +141,7 @@ final class SealedPathTrie: @unchecked Sendable {
         edgeChild.deallocate()
         keyBytes.deallocate()
         subtreeStart.deallocate()
+        hasGrandchildren.deallocate()
         subtreeIDs.deallocate()
     }
 
@@ -210,7 +215,7 @@ final class SealedPathTrie: @unchecked Sendable {
         // Edges never hold a dot, so a plain key is answered by one lookup, and a key that
         // matches no edge needs the dotted walk only if it has a dot.
         if let direct = child(of: node, key) { return direct }
-        if !Self.hasDot(key) { return nil }
+        if !hasGrandchildren[node] || !Self.hasDot(key) { return nil }
         var current = node
         var start = 0
         var i = 0
