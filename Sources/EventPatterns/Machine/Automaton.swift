@@ -41,8 +41,24 @@ final class Automaton: Sendable {
     /// Reusable per-match buffers, so steady-state matching allocates only its result.
     let scratchPool = ScratchPool()
 
+    /// Per state: whether it only accepts (no further fields), and every state's accepted name
+    /// ids in one flat list (`acceptNames[acceptStart[s]..<acceptStart[s + 1]]`): reaching a
+    /// leaf then costs no call and no reference counting.
+    let isLeaf: [Bool]
+    let acceptStart: [Int32]
+    let acceptNames: [Int32]
+
     init(states: [State], trie: PathTrie, names: [String]) {
         self.states = states.map(FrozenState.init)
+        isLeaf = states.map { $0.fieldIDs.isEmpty && $0.absentFieldIDs.isEmpty }
+        var starts: [Int32] = [0]
+        var all: [Int32] = []
+        for s in states {
+            all += s.accepts
+            starts.append(Int32(all.count))
+        }
+        acceptStart = starts
+        acceptNames = all
         var trie = trie
         trie.seal()
         self.trie = trie

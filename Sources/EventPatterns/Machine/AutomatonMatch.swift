@@ -44,11 +44,8 @@ extension Automaton {
             if x.stateDone[Int(s)] == x.epoch { return }
             x.stateDone[Int(s)] = x.epoch
         }
+        accept(Int(s), &x)
         let state = states[Int(s)]
-        for name in state.accepts where x.nameSeen[Int(name)] != x.epoch {
-            x.nameSeen[Int(name)] = x.epoch
-            x.matched.append(name)
-        }
         for slot in state.fieldIDs.indices {
             var f = x.event.firstByID[Int(state.fieldIDs[slot])]
             while f >= 0 {
@@ -73,7 +70,12 @@ extension Automaton {
                         x.chosen.append(f)
                         var k = first
                         while k < x.targets.count {
-                            visit(x.targets[k], &x, values)
+                            let t = Int(x.targets[k])
+                            if isLeaf[t] {
+                                accept(t, &x)
+                            } else {
+                                visit(Int32(t), &x, values)
+                            }
                             k += 1
                         }
                         x.chosen.removeLast()
@@ -85,6 +87,21 @@ extension Automaton {
         }
         for k in state.absentFieldIDs.indices where x.event.firstByID[Int(state.absentFieldIDs[k])] < 0 {
             for t in state.absentTargets[k] { visit(t, &x, values) }
+        }
+    }
+
+    /// Records the names state `s` accepts (each once per match).
+    @inline(__always)
+    private func accept(_ s: Int, _ x: inout MatchBuffers) {
+        var a = Int(acceptStart[s])
+        let end = Int(acceptStart[s + 1])
+        while a < end {
+            let name = acceptNames[a]
+            if x.nameSeen[Int(name)] != x.epoch {
+                x.nameSeen[Int(name)] = x.epoch
+                x.matched.append(name)
+            }
+            a += 1
         }
     }
 
