@@ -8,8 +8,9 @@
 /// live in an interval tree. Only conditions no index can narrow (anything-but, cidr, regex,
 /// `*x*` wildcards, exists) are checked one by one.
 ///
-/// Built as a value (`ValueTables`), then frozen into a class with a `let` so that lookups
-/// share it without copying and without dynamic exclusivity checks.
+/// Built as a value (`ValueTables`), then frozen into a class with a `let`; lookups are methods
+/// of the class reading one table at a time, so they neither copy the tables nor need dynamic
+/// exclusivity checks.
 final class ValueIndex: Sendable {
     let tables: ValueTables
     init(_ tables: ValueTables) {
@@ -17,9 +18,125 @@ final class ValueIndex: Sendable {
         t.seal()
         self.tables = t
     }
+}
 
+/// Lookups read the tables field by field through the class: a method on the whole struct made
+/// Swift copy all ~500 bytes of it onto the stack for every lookup.
+extension ValueIndex {
     @inline(__always)
-    func forEachTarget(_ v: EventValue, _ body: (Int32) -> Void) { tables.forEachTarget(v, body) }
+    private func verify(_ i: Int32, _ v: EventValue, _ body: (Int32) -> Void) {
+        // Through the buffer: copying the `Checked` would retain the condition's payload.
+        let target: Int32? = tables.checked.withUnsafeBufferPointer { all in
+            all[Int(i)].condition.matches(v) ? all[Int(i)].target : nil
+        }
+        if let target { body(target) }
+    }
+
+    /// The ignore-case conditions: looked up by the value's case-folded key, then verified.
+    /// ASCII values (the common case) are folded into a stack buffer, others through Unicode.
+    private func forEachFoldedCandidate(_ v: EventValue, _ body: (Int32) -> Void) {
+        func lookUp(_ key: UnsafeBufferPointer<UInt8>) {
+            if !tables.checkedByFoldedValue.isEmpty, let list = tables.checkedByFoldedValue.lookup(key) {
+                for i in list { verify(i, v, body) }
+            }
+            tables.checkedByFoldedPrefix.forEachPrefix(of: key) { verify($0, v, body) }
+            tables.checkedByFoldedSuffix.forEachPrefix(of: key.reversed()) { verify($0, v, body) }
+        }
+        var ascii = true
+        for b in v.bytes where b >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { buffer in
+                for (i, b) in v.bytes.enumerated() { buffer[i] = b &- 0x41 < 26 ? b | 0x20 : b }
+                lookUp(UnsafeBufferPointer(rebasing: buffer[..<v.bytes.count]))
+            }
+        } else {
+            FoldedString.foldKey(Array(v.bytes)).withUnsafeBufferPointer { lookUp($0) }
+        }
+    }
+
+    /// Calls `body` with the target of every condition that `v` satisfies (possibly repeated).
+    func forEachTarget(_ v: EventValue, _ body: (Int32) -> Void) {
+        switch v.kind {
+        case .string:
+            if !tables.strings.isEmpty, let t = tables.strings.lookup(v.bytes) { for x in t { body(x) } }
+            if tables.hasPrefixes {
+                tables.prefixes.forEachPrefix(of: v.bytes, body)
+                tables.checkedByPrefix.forEachPrefix(of: v.bytes) { verify($0, v, body) }
+                if !tables.wildcardTailsByHead.isEmpty {
+                    tables.wildcardHeads.forEachPrefix(of: v.bytes) { group in
+                        tables.wildcardTailsByHead[Int(group)].forEachPrefix(of: v.bytes.reversed()) { verify($0, v, body) }
+                    }
+                }
+            }
+            if tables.hasSuffixes {
+                tables.suffixes.forEachPrefix(of: v.bytes.reversed(), body)
+                tables.checkedBySuffix.forEachPrefix(of: v.bytes.reversed()) { verify($0, v, body) }
+            }
+            if tables.needsFolding { forEachFoldedCandidate(v, body) }
+            if tables.hasCIDRs, let address = IPAddress.parse(v.bytes) {
+                tables.cidrs.forEachPrefix(of: ValueTables.bitKey(address, bits: address.count * 8), body)
+            }
+        case .number:
+            if let d = v.double {
+                if let t = tables.numbers[d] { for x in t { body(x) } }
+                tables.numeric.forEachContaining(d, body)
+            }
+            if !tables.numberTexts.isEmpty, let t = tables.numberTexts[String(decoding: v.bytes, as: UTF8.self)] { for x in t { body(x) } }
+        case .true: for x in tables.trueTargets { body(x) }
+        case .false: for x in tables.falseTargets { body(x) }
+        case .null: for x in tables.nullTargets { body(x) }
+        }
+        if !tables.antiTargets.isEmpty { forEachAntiTarget(v, body) }
+        for i in tables.checkedAlways { verify(i, v, body) }
+    }
+
+    /// The `anything-but` string-form targets `v` satisfies: for a string, every slot except
+    /// those its exclusions name; values of other types are never excluded.
+    private func forEachAntiTarget(_ v: EventValue, _ body: (Int32) -> Void) {
+        guard v.kind == .string else {
+            for t in tables.antiTargets { body(t) }
+            return
+        }
+        if !tables.hasAntiAffixes && tables.antiFoldedSlots.isEmpty {
+            // Lists only (the common case): one lookup names the few excluded slots.
+            guard !tables.antiExcludedByString.isEmpty, let slots = tables.antiExcludedByString.lookup(v.bytes) else {
+                for t in tables.antiTargets { body(t) }
+                return
+            }
+            for (slot, t) in tables.antiTargets.enumerated() where !slots.contains(Int32(slot)) { body(t) }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: tables.antiTargets.count) { excluded in
+            excluded.initialize(repeating: false)
+            if !tables.antiExcludedByString.isEmpty, let slots = tables.antiExcludedByString.lookup(v.bytes) {
+                for s in slots { excluded[Int(s)] = true }
+            }
+            if tables.hasAntiAffixes {
+                tables.antiExcludedByPrefix.forEachPrefix(of: v.bytes) { excluded[Int($0)] = true }
+                tables.antiExcludedBySuffix.forEachPrefix(of: v.bytes.reversed()) { excluded[Int($0)] = true }
+            }
+            if !tables.antiFoldedSlots.isEmpty {
+                if v.bytes.allSatisfy({ $0 < 0x80 }) {
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { folded in
+                        for (i, b) in v.bytes.enumerated() { folded[i] = b &- 0x41 < 26 ? b | 0x20 : b }
+                        if let slots = tables.antiExcludedByFoldedKey.lookup(UnsafeBufferPointer(rebasing: folded[..<v.bytes.count])) {
+                            for s in slots { excluded[Int(s)] = true }
+                        }
+                    }
+                } else {
+                    for (slot, check) in tables.antiFoldedSlots { excluded[Int(slot)] = !conditionHolds(check, v) }
+                }
+            }
+            for (slot, t) in tables.antiTargets.enumerated() where !excluded[slot] { body(t) }
+        }
+    }
+
+    private func conditionHolds(_ i: Int32, _ v: EventValue) -> Bool {
+        tables.checked.withUnsafeBufferPointer { $0[Int(i)].condition.matches(v) }
+    }
 }
 
 struct ValueTables: Sendable {
@@ -29,50 +146,50 @@ struct ValueTables: Sendable {
         var target: Int32
     }
 
-    private var strings = BytesTable()
-    private var trueTargets: [Int32] = []
-    private var falseTargets: [Int32] = []
-    private var nullTargets: [Int32] = []
-    private var numbers: [Double: [Int32]] = [:]
-    private var numberTexts: [String: [Int32]] = [:]
-    private var prefixes = ByteTrie()
-    private var suffixes = ByteTrie()
-    private var numeric = NumericIndex()
+    fileprivate(set) var strings = BytesTable()
+    fileprivate(set) var trueTargets: [Int32] = []
+    fileprivate(set) var falseTargets: [Int32] = []
+    fileprivate(set) var nullTargets: [Int32] = []
+    fileprivate(set) var numbers: [Double: [Int32]] = [:]
+    fileprivate(set) var numberTexts: [String: [Int32]] = [:]
+    fileprivate(set) var prefixes = ByteTrie()
+    fileprivate(set) var suffixes = ByteTrie()
+    fileprivate(set) var numeric = NumericIndex()
 
-    private var checked: [Checked] = []
+    fileprivate(set) var checked: [Checked] = []
     /// Indexes into `checked`, narrowed by a raw-byte prefix / suffix of the value.
-    private var checkedByPrefix = ByteTrie()
-    private var checkedBySuffix = ByteTrie()
+    fileprivate(set) var checkedByPrefix = ByteTrie()
+    fileprivate(set) var checkedBySuffix = ByteTrie()
     /// Wildcards with a literal head and tail (`ab*yz`): grouped by head, then looked up by tail
     /// within the group, so many wildcards that share a head cost one lookup, not a check each.
-    private var wildcardHeads = ByteTrie()
-    private var wildcardTailsByHead: [ByteTrie] = []
+    fileprivate(set) var wildcardHeads = ByteTrie()
+    fileprivate(set) var wildcardTailsByHead: [ByteTrie] = []
     private var wildcardHeadGroup: [[UInt8]: Int32] = [:]
     /// Indexes into `checked`, narrowed by the case-folded value.
-    private var checkedByFoldedValue = BytesTable()
-    private var checkedByFoldedPrefix = ByteTrie()
-    private var checkedByFoldedSuffix = ByteTrie()
+    fileprivate(set) var checkedByFoldedValue = BytesTable()
+    fileprivate(set) var checkedByFoldedPrefix = ByteTrie()
+    fileprivate(set) var checkedByFoldedSuffix = ByteTrie()
     /// Indexes into `checked` tried against every value.
-    private var checkedAlways: [Int32] = []
+    fileprivate(set) var checkedAlways: [Int32] = []
     /// `anything-but` string forms (lists, prefixes, suffixes, ASCII ignore-case lists), indexed
     /// the other way round: each such condition is a slot whose target every value reaches
     /// except the strings its slot is excluded by, which are looked up once per value.
-    private var antiTargets: [Int32] = []
-    private var antiExcludedByString = BytesTable()
-    private var antiExcludedByPrefix = ByteTrie()
-    private var antiExcludedBySuffix = ByteTrie()
-    private var antiExcludedByFoldedKey = BytesTable()
+    fileprivate(set) var antiTargets: [Int32] = []
+    fileprivate(set) var antiExcludedByString = BytesTable()
+    fileprivate(set) var antiExcludedByPrefix = ByteTrie()
+    fileprivate(set) var antiExcludedBySuffix = ByteTrie()
+    fileprivate(set) var antiExcludedByFoldedKey = BytesTable()
     /// Ignore-case slots, with their condition for values that are not ASCII (where a folded
     /// key alone does not decide, for example the Kelvin sign).
-    private var antiFoldedSlots: [(slot: Int32, check: Int32)] = []
-    private var hasAntiAffixes = false
+    fileprivate(set) var antiFoldedSlots: [(slot: Int32, check: Int32)] = []
+    fileprivate(set) var hasAntiAffixes = false
     /// `cidr` blocks as bit strings (one byte per bit, after a byte for the address length):
     /// the blocks containing an address are the prefixes of its bit string.
-    private var cidrs = ByteTrie()
-    private var hasCIDRs = false
-    private var needsFolding = false
-    private var hasPrefixes = false
-    private var hasSuffixes = false
+    fileprivate(set) var cidrs = ByteTrie()
+    fileprivate(set) var hasCIDRs = false
+    fileprivate(set) var needsFolding = false
+    fileprivate(set) var hasPrefixes = false
+    fileprivate(set) var hasSuffixes = false
 
     mutating func insert(_ condition: ValueCondition, target: Int32) {
         switch condition {
@@ -172,118 +289,4 @@ struct ValueTables: Sendable {
         checkedByFoldedSuffix.seal()
     }
 
-    @inline(__always)
-    private func verify(_ i: Int32, _ v: EventValue, _ body: (Int32) -> Void) {
-        // Through the buffer: copying the `Checked` would retain the condition's payload.
-        let target: Int32? = checked.withUnsafeBufferPointer { all in
-            all[Int(i)].condition.matches(v) ? all[Int(i)].target : nil
-        }
-        if let target { body(target) }
-    }
-
-    /// The ignore-case conditions: looked up by the value's case-folded key, then verified.
-    /// ASCII values (the common case) are folded into a stack buffer, others through Unicode.
-    private func forEachFoldedCandidate(_ v: EventValue, _ body: (Int32) -> Void) {
-        func lookUp(_ key: UnsafeBufferPointer<UInt8>) {
-            if !checkedByFoldedValue.isEmpty, let list = checkedByFoldedValue.lookup(key) {
-                for i in list { verify(i, v, body) }
-            }
-            checkedByFoldedPrefix.forEachPrefix(of: key) { verify($0, v, body) }
-            checkedByFoldedSuffix.forEachPrefix(of: key.reversed()) { verify($0, v, body) }
-        }
-        var ascii = true
-        for b in v.bytes where b >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { buffer in
-                for (i, b) in v.bytes.enumerated() { buffer[i] = b &- 0x41 < 26 ? b | 0x20 : b }
-                lookUp(UnsafeBufferPointer(rebasing: buffer[..<v.bytes.count]))
-            }
-        } else {
-            FoldedString.foldKey(Array(v.bytes)).withUnsafeBufferPointer { lookUp($0) }
-        }
-    }
-
-    /// Calls `body` with the target of every condition that `v` satisfies (possibly repeated).
-    func forEachTarget(_ v: EventValue, _ body: (Int32) -> Void) {
-        switch v.kind {
-        case .string:
-            if !strings.isEmpty, let t = strings.lookup(v.bytes) { for x in t { body(x) } }
-            if hasPrefixes {
-                prefixes.forEachPrefix(of: v.bytes, body)
-                checkedByPrefix.forEachPrefix(of: v.bytes) { verify($0, v, body) }
-                if !wildcardTailsByHead.isEmpty {
-                    wildcardHeads.forEachPrefix(of: v.bytes) { group in
-                        wildcardTailsByHead[Int(group)].forEachPrefix(of: v.bytes.reversed()) { verify($0, v, body) }
-                    }
-                }
-            }
-            if hasSuffixes {
-                suffixes.forEachPrefix(of: v.bytes.reversed(), body)
-                checkedBySuffix.forEachPrefix(of: v.bytes.reversed()) { verify($0, v, body) }
-            }
-            if needsFolding { forEachFoldedCandidate(v, body) }
-            if hasCIDRs, let address = IPAddress.parse(v.bytes) {
-                cidrs.forEachPrefix(of: Self.bitKey(address, bits: address.count * 8), body)
-            }
-        case .number:
-            if let d = v.double {
-                if let t = numbers[d] { for x in t { body(x) } }
-                numeric.forEachContaining(d, body)
-            }
-            if !numberTexts.isEmpty, let t = numberTexts[String(decoding: v.bytes, as: UTF8.self)] { for x in t { body(x) } }
-        case .true: for x in trueTargets { body(x) }
-        case .false: for x in falseTargets { body(x) }
-        case .null: for x in nullTargets { body(x) }
-        }
-        if !antiTargets.isEmpty { forEachAntiTarget(v, body) }
-        for i in checkedAlways { verify(i, v, body) }
-    }
-
-    /// The `anything-but` string-form targets `v` satisfies: for a string, every slot except
-    /// those its exclusions name; values of other types are never excluded.
-    private func forEachAntiTarget(_ v: EventValue, _ body: (Int32) -> Void) {
-        guard v.kind == .string else {
-            for t in antiTargets { body(t) }
-            return
-        }
-        if !hasAntiAffixes && antiFoldedSlots.isEmpty {
-            // Lists only (the common case): one lookup names the few excluded slots.
-            guard !antiExcludedByString.isEmpty, let slots = antiExcludedByString.lookup(v.bytes) else {
-                for t in antiTargets { body(t) }
-                return
-            }
-            for (slot, t) in antiTargets.enumerated() where !slots.contains(Int32(slot)) { body(t) }
-            return
-        }
-        withUnsafeTemporaryAllocation(of: Bool.self, capacity: antiTargets.count) { excluded in
-            excluded.initialize(repeating: false)
-            if !antiExcludedByString.isEmpty, let slots = antiExcludedByString.lookup(v.bytes) {
-                for s in slots { excluded[Int(s)] = true }
-            }
-            if hasAntiAffixes {
-                antiExcludedByPrefix.forEachPrefix(of: v.bytes) { excluded[Int($0)] = true }
-                antiExcludedBySuffix.forEachPrefix(of: v.bytes.reversed()) { excluded[Int($0)] = true }
-            }
-            if !antiFoldedSlots.isEmpty {
-                if v.bytes.allSatisfy({ $0 < 0x80 }) {
-                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { folded in
-                        for (i, b) in v.bytes.enumerated() { folded[i] = b &- 0x41 < 26 ? b | 0x20 : b }
-                        if let slots = antiExcludedByFoldedKey.lookup(UnsafeBufferPointer(rebasing: folded[..<v.bytes.count])) {
-                            for s in slots { excluded[Int(s)] = true }
-                        }
-                    }
-                } else {
-                    for (slot, check) in antiFoldedSlots { excluded[Int(slot)] = !conditionHolds(check, v) }
-                }
-            }
-            for (slot, t) in antiTargets.enumerated() where !excluded[slot] { body(t) }
-        }
-    }
-
-    private func conditionHolds(_ i: Int32, _ v: EventValue) -> Bool {
-        checked.withUnsafeBufferPointer { $0[Int(i)].condition.matches(v) }
-    }
 }
