@@ -105,7 +105,7 @@ public final class EventMatcher: Sendable {
         let scratch = automaton.scratchPool.take()
         defer { automaton.scratchPool.give(scratch) }
         try Flattener(trie: automaton.trie.sealed, maxDepth: maxEventDepth, scanning: scanning).flatten(bytes, into: &scratch.buffers.pointee.event)
-        return automaton.match(&scratch.buffers.pointee)
+        return automaton.match(&scratch.buffers.pointee, eventBytes: bytes)
     }
 
     public func matches(event bytes: [UInt8]) throws(JSONError) -> [String] {

@@ -45,10 +45,10 @@ public struct EventPattern: Sendable, Hashable {
     public func matches(eventJSON bytes: [UInt8]) throws(JSONError) -> Bool {
         let scratch = single.scratchPool.take()
         defer { single.scratchPool.give(scratch) }
-        try bytes.withUnsafeBufferPointer { (b) throws(JSONError) in
+        return try bytes.withUnsafeBufferPointer { (b) throws(JSONError) -> Bool in
             try Flattener(trie: single.trie.sealed, maxDepth: JSONParser.defaultMaxDepth).flatten(b, into: &scratch.buffers.pointee.event)
+            return !single.match(&scratch.buffers.pointee, eventBytes: b).isEmpty
         }
-        return !single.match(&scratch.buffers.pointee).isEmpty
     }
 
     public static func == (a: EventPattern, b: EventPattern) -> Bool { a.json == b.json }

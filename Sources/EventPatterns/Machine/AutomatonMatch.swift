@@ -2,13 +2,15 @@
 extension Automaton {
     /// The names of the rules that match the flattened event in `scratch`, sorted ascending by
     /// byte order.
-    func match(_ x: inout MatchBuffers) -> [String] {
+    /// `eventBytes` are the bytes the event was flattened from, when it was (values read in
+    /// place point into them); they must stay valid for the call.
+    func match(_ x: inout MatchBuffers, eventBytes: UnsafeBufferPointer<UInt8>? = nil) -> [String] {
         x.begin(names: names.count, states: states.count)
         x.event.index()
-        // The values are read through a pointer while the rest of `x` is updated.
+        // The values are read through pointers while the rest of `x` is updated.
         let values = x.event.values
         values.withUnsafeBufferPointer { values in
-            visit(0, &x, values)
+            visit(0, &x, Sources(decoded: values, event: eventBytes ?? UnsafeBufferPointer(start: nil, count: 0)))
         }
         x.event.clearIndex()
         if x.matched.count > 16 {
@@ -32,7 +34,13 @@ extension Automaton {
         return x.matched.map { names[Int($0)] }
     }
 
-    private func visit(_ s: Int32, _ x: inout MatchBuffers, _ values: UnsafeBufferPointer<UInt8>) {
+    /// Where field values live: decoded copies, or the event's own bytes.
+    struct Sources {
+        let decoded: UnsafeBufferPointer<UInt8>
+        let event: UnsafeBufferPointer<UInt8>
+    }
+
+    private func visit(_ s: Int32, _ x: inout MatchBuffers, _ values: Sources) {
         // With no array element chosen yet, what can follow depends only on the state, so a
         // second visit finds nothing new.
         var unconstrained = true
@@ -51,8 +59,9 @@ extension Automaton {
             while f >= 0 {
                 let field = x.event.fields[Int(f)]
                 if field.trailCount == 0 || consistentWithChosen(Int(f), &x) {
+                    let source = field.inEvent ? values.event : values.decoded
                     let value = EventValue(
-                        kind: field.kind, bytes: UnsafeBufferPointer(rebasing: values[Int(field.start)..<Int(field.end)]),
+                        kind: field.kind, bytes: UnsafeBufferPointer(rebasing: source[Int(field.start)..<Int(field.end)]),
                         number: field.number)
                     let first = x.targets.count
                     x.stamp &+= 1

@@ -16,6 +16,9 @@ struct FlatEvent {
         /// For numbers: the exact value, or NaN when the text is not exactly a double's
         /// shortest form (then it matches only by text). Computed once, when flattened.
         var number: Double = .nan
+        /// Whether `start..<end` indexes the event's own bytes (text needing no decoding, read in
+        /// place) rather than `values`.
+        var inEvent = false
     }
 
     var values: [UInt8] = []
@@ -67,6 +70,16 @@ struct FlatEvent {
         values.append(contentsOf: bytes)
         appendField(id, kind, start: start, trail: trail)
         if kind == .number { fields[fields.count - 1].number = EventNumber.exactValue(bytes) ?? .nan }
+    }
+
+    /// A value read in place: `range` indexes the event bytes the match is given.
+    mutating func appendInEvent(_ id: Int32, _ kind: Kind, range: Range<Int>, number: Double, trail: [Int32]) {
+        let trailStart = Int32(trails.count)
+        if !trail.isEmpty { trails.append(contentsOf: trail) }
+        fields.append(
+            Field(
+                fieldID: id, kind: kind, start: Int32(range.lowerBound), end: Int32(range.upperBound), trailStart: trailStart,
+                trailCount: Int32(trail.count / 2), number: number, inEvent: true))
     }
 
     mutating func appendField(_ id: Int32, _ kind: Kind, start: Int32, trail: [Int32]) {

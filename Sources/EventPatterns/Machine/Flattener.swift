@@ -144,7 +144,7 @@ struct Flattener {
                     try scanner.decodeString(range, into: &event.values)
                     event.appendField(id, .string, start: start, trail: trail)
                 } else {
-                    event.append(id, .string, bytes: UnsafeBufferPointer(rebasing: scanner.bytes[range]), trail: trail)
+                    event.appendInEvent(id, .string, range: range, number: .nan, trail: trail)
                 }
             case UInt8(ascii: "t"):
                 try scanner.literal("true")
@@ -157,7 +157,10 @@ struct Flattener {
                 if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), trail: trail) }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let range = try scanner.number()
-                if id >= 0 { event.append(id, .number, bytes: UnsafeBufferPointer(rebasing: scanner.bytes[range]), trail: trail) }
+                if id >= 0 {
+                    let exact = EventNumber.exactValue(UnsafeBufferPointer(rebasing: scanner.bytes[range])) ?? .nan
+                    event.appendInEvent(id, .number, range: range, number: exact, trail: trail)
+                }
             default:
                 throw scanner.fail("unexpected \(scanner.describe(b))")
             }
