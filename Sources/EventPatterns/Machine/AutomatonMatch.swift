@@ -88,7 +88,7 @@ extension Automaton {
                             k += 1
                         }
                         x.chosen.removeLast()
-                        x.targets.removeSubrange(first...)
+                        while x.targets.count > first { x.targets.removeLast() }
                     }
                 }
                 f = x.event.nextSameID[Int(f)]
