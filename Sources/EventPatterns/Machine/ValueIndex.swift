@@ -109,6 +109,19 @@ extension ValueIndex {
             for (slot, t) in tables.antiTargets.enumerated() where !slots.contains(Int32(slot)) { body(t) }
             return
         }
+        if !tables.hasAntiAffixes && tables.antiExcludedByString.isEmpty && v.bytes.allSatisfy({ $0 < 0x80 }) {
+            // Ignore-case lists only, ASCII value: one lookup of the folded value.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { folded in
+                for (i, b) in v.bytes.enumerated() { folded[i] = b &- 0x41 < 26 ? b | 0x20 : b }
+                let key = UnsafeBufferPointer(rebasing: folded[..<v.bytes.count])
+                guard let slots = tables.antiExcludedByFoldedKey.lookup(key) else {
+                    for t in tables.antiTargets { body(t) }
+                    return
+                }
+                for (slot, t) in tables.antiTargets.enumerated() where !slots.contains(Int32(slot)) { body(t) }
+            }
+            return
+        }
         withUnsafeTemporaryAllocation(of: Bool.self, capacity: tables.antiTargets.count) { excluded in
             excluded.initialize(repeating: false)
             if !tables.antiExcludedByString.isEmpty, let slots = tables.antiExcludedByString.lookup(v.bytes) {
