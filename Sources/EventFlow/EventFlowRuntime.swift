@@ -1,3 +1,4 @@
+import HeapModule
 import Logging
 import Metrics
 
@@ -15,9 +16,19 @@ public actor EventFlowRuntime {
     /// own factory (swift-metrics' `TestMetrics`) to read them per runtime.
     public nonisolated let metrics: any MetricsFactory
 
+    /// Scheduled actions not yet started, by ticket, and the same ordered by due time so that
+    /// "is anything due?" costs O(log n) rather than a scan (entries of started actions are
+    /// dropped from the heap lazily, when they reach its top).
     private var pending: [Int: Duration] = [:]
+    private var dueOrder = Heap<Due>()
     private var nextTicket = 0
     private var running = 0
+
+    private struct Due: Comparable {
+        var at: Duration
+        var ticket: Int
+        static func < (a: Due, b: Due) -> Bool { (a.at, a.ticket) < (b.at, b.ticket) }
+    }
 
     public init(
         account: String = "123456789012", region: String = "us-east-1", clock: RuntimeClock = .continuous,
@@ -37,6 +48,7 @@ public actor EventFlowRuntime {
         nextTicket += 1
         let due = clock.now + delay
         pending[ticket] = due
+        dueOrder.insert(Due(at: due, ticket: ticket))
         Task {
             try? await clock.sleepUntil(due)
             self.start(ticket)
@@ -59,8 +71,10 @@ public actor EventFlowRuntime {
 
     /// Whether nothing is running and nothing is due by now.
     public var isIdle: Bool {
-        let now = clock.now
-        return running == 0 && !pending.values.contains { $0 <= now }
+        guard running == 0 else { return false }
+        while let first = dueOrder.min, pending[first.ticket] == nil { dueOrder.removeMin() }
+        guard let first = dueOrder.min else { return true }
+        return first.at > clock.now
     }
 
     /// Actions scheduled for later than now.
