@@ -35,12 +35,19 @@ extension ValueIndex {
     /// The ignore-case conditions: looked up by the value's case-folded key, then verified.
     /// ASCII values (the common case) are folded into a stack buffer, others through Unicode.
     private func forEachFoldedCandidate(_ v: EventValue, _ body: (Int32) -> Void) {
-        func lookUp(_ key: UnsafeBufferPointer<UInt8>) {
-            if !tables.checkedByFoldedValue.isEmpty, let list = tables.checkedByFoldedValue.lookup(key) {
-                for i in list { verify(i, v, body) }
+        func lookUp(_ key: UnsafeBufferPointer<UInt8>, asciiValue: Bool) {
+            func candidate(_ i: Int32) {
+                if asciiValue && tables.foldedKeyDecidesASCII[Int(i)] {
+                    body(tables.checkedTargets[Int(i)])
+                } else {
+                    verify(i, v, body)
+                }
             }
-            tables.checkedByFoldedPrefix.forEachPrefix(of: key) { verify($0, v, body) }
-            tables.checkedByFoldedSuffix.forEachPrefix(of: key.reversed()) { verify($0, v, body) }
+            if !tables.checkedByFoldedValue.isEmpty, let list = tables.checkedByFoldedValue.lookup(key) {
+                for i in list { candidate(i) }
+            }
+            tables.checkedByFoldedPrefix.forEachPrefix(of: key) { candidate($0) }
+            tables.checkedByFoldedSuffix.forEachPrefix(of: key.reversed()) { candidate($0) }
         }
         var ascii = true
         for b in v.bytes where b >= 0x80 {
@@ -50,10 +57,10 @@ extension ValueIndex {
         if ascii {
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { buffer in
                 for (i, b) in v.bytes.enumerated() { buffer[i] = b &- 0x41 < 26 ? b | 0x20 : b }
-                lookUp(UnsafeBufferPointer(rebasing: buffer[..<v.bytes.count]))
+                lookUp(UnsafeBufferPointer(rebasing: buffer[..<v.bytes.count]), asciiValue: true)
             }
         } else {
-            FoldedString.foldKey(Array(v.bytes)).withUnsafeBufferPointer { lookUp($0) }
+            FoldedString.foldKey(Array(v.bytes)).withUnsafeBufferPointer { lookUp($0, asciiValue: false) }
         }
     }
 
@@ -170,6 +177,10 @@ struct ValueTables: Sendable {
     fileprivate(set) var numeric = NumericIndex()
 
     fileprivate(set) var checked: [Checked] = []
+    /// Per checked condition: its target, and whether a folded-key hit alone decides it for an
+    /// ASCII value.
+    fileprivate(set) var checkedTargets: [Int32] = []
+    fileprivate(set) var foldedKeyDecidesASCII: [Bool] = []
     /// Indexes into `checked`, narrowed by a raw-byte prefix / suffix of the value.
     fileprivate(set) var checkedByPrefix = ByteTrie()
     fileprivate(set) var checkedBySuffix = ByteTrie()
@@ -261,7 +272,7 @@ struct ValueTables: Sendable {
             hasAntiAffixes = true
             let slot = antiSlot(target)
             for x in Set(excluded) { antiExcludedBySuffix.insert(x.reversed(), slot) }
-        case .anythingBut(.equalsIgnoreCase(let excluded)) where excluded.allSatisfy({ $0.key.allSatisfy { $0 < 0x80 } }):
+        case .anythingBut(.equalsIgnoreCase(let excluded)) where excluded.allSatisfy({ $0.original.utf8.allSatisfy { $0 < 0x80 } }):
             let slot = antiSlot(target)
             antiFoldedSlots.append((slot, check(condition, target)))
             for f in Set(excluded.map(\.key)) { antiExcludedByFoldedKey.append(f, slot) }
@@ -277,6 +288,15 @@ struct ValueTables: Sendable {
 
     private mutating func check(_ condition: ValueCondition, _ target: Int32) -> Int32 {
         checked.append(Checked(condition: condition, target: target))
+        checkedTargets.append(target)
+        // An ASCII ignore-case pattern found by an ASCII value's folded key needs no further
+        // check: lower-casing both decides it.
+        switch condition {
+        case .equalsIgnoreCase(let f), .prefixIgnoreCase(let f), .suffixIgnoreCase(let f):
+            foldedKeyDecidesASCII.append(f.original.utf8.allSatisfy { $0 < 0x80 })
+        default:
+            foldedKeyDecidesASCII.append(false)
+        }
         return Int32(checked.count - 1)
     }
 
