@@ -10,4 +10,12 @@
 /// it nests deeper than max_depth.
 long ef_skip_container(const uint8_t *bytes, long count, long start, long max_depth);
 
+/// Skips one JSON value starting at bytes[start] (after optional whitespace) while validating
+/// it: structure, strings (ASCII text and simple escapes), numbers and literals. `depth` is the
+/// nesting level of the value and a container may open only below `max_depth`. Returns the
+/// offset just past the value, or -1 when the value is invalid *or* uses something this fast
+/// path does not check (non-ASCII bytes, \u escapes, very deep nesting): the caller then
+/// validates it the slow way, which decides and reports the error.
+long ef_skip_valid_value(const uint8_t *bytes, long count, long start, long depth, long max_depth);
+
 #endif

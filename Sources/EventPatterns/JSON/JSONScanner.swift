@@ -158,7 +158,21 @@ struct JSONScanner {
                     for i in 1...4 where hexValue(base[pos + i]) == nil {
                         throw fail("invalid \\u escape", at: pos - 1)
                     }
-                    pos += 5
+                    // Surrogates must pair, as decoding requires: a high one followed by an
+                    // escaped low one.
+                    let unit = hex4(pos + 1)
+                    if unit >= 0xD800 && unit < 0xDC00 {
+                        let next = pos + 5
+                        guard next + 6 <= count, base[next] == UInt8(ascii: "\\"), base[next + 1] == UInt8(ascii: "u"),
+                            (2...5).allSatisfy({ hexValue(base[next + $0]) != nil }),
+                            (0xDC00..<0xE000).contains(hex4(next + 2))
+                        else { throw fail("unpaired surrogate in \\u escape", at: pos - 1) }
+                        pos = next + 6
+                    } else if unit >= 0xDC00 && unit < 0xE000 {
+                        throw fail("unpaired surrogate in \\u escape", at: pos - 1)
+                    } else {
+                        pos += 5
+                    }
                 default:
                     throw fail("invalid escape character in string", at: pos - 1)
                 }
@@ -270,6 +284,20 @@ struct JSONScanner {
 
     /// Skips one value of any type, validating it.
     mutating func skipValue(depth: Int) throws(JSONError) {
+        // The common case in C (SSE2 string scanning, no recursion); anything it does not accept
+        // is validated again below, which decides and reports exactly as before.
+        if let base = bytes.baseAddress {
+            let end = ef_skip_valid_value(base, bytes.count, pos, depth, maxDepth)
+            if end >= 0 {
+                pos = end
+                return
+            }
+        }
+        try skipValueChecked(depth: depth)
+    }
+
+    /// The reference validation of one value (and the fallback of the fast path).
+    private mutating func skipValueChecked(depth: Int) throws(JSONError) {
         let b = try peek()
         switch b {
         case UInt8(ascii: "{"):
@@ -280,7 +308,7 @@ struct JSONScanner {
                 guard try peek() == UInt8(ascii: "\"") else { throw fail("expected a member name string but found \(describe(bytes[pos]))") }
                 _ = try string()
                 try expect(UInt8(ascii: ":"), "':'")
-                try skipValue(depth: depth + 1)
+                try skipValueChecked(depth: depth + 1)
                 let c = try peek()
                 pos += 1
                 if c == UInt8(ascii: "}") { return }
@@ -291,7 +319,7 @@ struct JSONScanner {
             pos += 1
             if try peek() == UInt8(ascii: "]") { pos += 1; return }
             while true {
-                try skipValue(depth: depth + 1)
+                try skipValueChecked(depth: depth + 1)
                 let c = try peek()
                 pos += 1
                 if c == UInt8(ascii: "]") { return }
