@@ -46,20 +46,13 @@ struct PathTrie: Sendable {
         for node in building.indices.reversed() {
             for edge in building[node] { under[node] += under[Int(edge.child)] }
         }
-        subtreeFields = under
         sealed = SealedPathTrie(
             building: building.map { $0.map { ($0.key, $0.child) } }, fieldID: fieldID, subtreeFields: under,
             fieldCount: paths.count)
     }
 
-    /// Per node: the field ids at or below it.
-    private(set) var subtreeFields: [[Int32]] = [[]]
-    @inline(__always) func fieldsUnder(_ node: Int) -> [Int32] { subtreeFields[node] }
-
     var rootEdgeCount: Int { sealed.edgeCount(of: 0) }
     func rootIndex(of node: Int32) -> Int? { sealed.rootIndex(of: node) }
-    @inline(__always) func hasChildren(_ node: Int) -> Bool { sealed.edgeCount(of: node) > 0 }
-    @inline(__always) func follow(_ node: Int, key: UnsafeBufferPointer<UInt8>) -> Int32? { sealed.follow(node, key: key) }
 
     @inline(__always)
     static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
