@@ -151,22 +151,35 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
     /// concurrency (throttled when none is left), never retried here, no destinations.
     public func invokeForMapping(_ payload: JSONValue) async -> MappingInvocation {
         let requestId = runtime.ids.make()
-        if running >= (reservedConcurrency ?? 1000) {
+        if concurrencyExhausted {
             counter("Throttles").increment()
             return .throttled(requestId: requestId)
         }
-        running += 1
-        defer { running -= 1 }
         counter("Invocations").increment()
         let context = InvocationContext(requestId: requestId, invokedFunctionArn: "\(functionArn):$LATEST", attempt: 1)
-        do {
-            let decoded = try JSONBridge.decode(Payload.self, from: payload)
-            let response = try JSONBridge.encode(try await handler(decoded, context))
+        switch await run(payload, context) {
+        case .success(let response):
             return .response(response, requestId: requestId)
-        } catch {
+        case .failure(let error):
             counter("Errors").increment()
             let e = ErrorPayload.make(error)
             return .functionError(e.payload, requestId: requestId, message: e.message)
+        }
+    }
+
+    /// Whether every concurrent execution allowed (reserved, or the account's 1000) is in use.
+    private var concurrencyExhausted: Bool { running >= (reservedConcurrency ?? 1000) }
+
+    /// Runs the handler on a JSON payload as one concurrent execution: decodes the payload,
+    /// encodes the response; a payload the handler cannot decode fails like a handler error.
+    private func run(_ payload: JSONValue, _ context: InvocationContext) async -> Result<JSONValue, any Error> {
+        running += 1
+        defer { running -= 1 }
+        do {
+            let decoded = try JSONBridge.decode(Payload.self, from: payload)
+            return .success(try JSONBridge.encode(try await handler(decoded, context)))
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -199,7 +212,7 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
             await finish(event, condition: .eventAgeExceeded, config: config)
             return
         }
-        if running >= (reservedConcurrency ?? 1000) {
+        if concurrencyExhausted {
             // Throttled: back off 1 s, 2 s, 4 s ... up to 5 minutes; no retry attempt is used.
             counter("Throttles").increment()
             event.throttles += 1
@@ -213,21 +226,11 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
             return
         }
 
-        running += 1
         event.attempts += 1
         counter("Invocations").increment()
         let context = InvocationContext(
             requestId: event.requestId, invokedFunctionArn: "\(functionArn):\(event.qualifier)", attempt: event.attempts)
-        let result: Result<JSONValue, any Error>
-        do {
-            let payload = try JSONBridge.decode(Payload.self, from: event.payload)
-            result = .success(try JSONBridge.encode(try await handler(payload, context)))
-        } catch {
-            result = .failure(error)
-        }
-        running -= 1
-
-        switch result {
+        switch await run(event.payload, context) {
         case .success(let response):
             event.lastResponse = .init(executedVersion: executed, functionError: nil, payload: response)
             await finish(event, condition: .success, config: config)
