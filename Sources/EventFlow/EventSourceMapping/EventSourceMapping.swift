@@ -48,7 +48,9 @@ public actor EventSourceMapping {
 
     // SQS polling state.
     var sqsBusy = false
-    var heldMessages: [Queue.Message] = []
+    /// Received messages gathered for the next batch, each with its record as delivered (built
+    /// once, for the filters and the payload alike).
+    var heldMessages: [(message: Queue.Message, record: JSONValue)] = []
     var sqsWindowDeadline: Duration?
     // Stream polling state, per shard lane.
     var lanes: [LaneKey: Lane] = [:]
@@ -77,9 +79,7 @@ public actor EventSourceMapping {
         source: MappingSource, function: any BatchInvocable, configuration: EventSourceMappingConfiguration = .init(),
         runtime: EventFlowRuntime
     ) async throws(LambdaError) -> EventSourceMapping {
-        var streamKind: DataStream.Kind?
-        if case .stream(let s) = source { streamKind = s.kind }
-        let settings = try ResolvedMappingSettings(configuration, source: source, streamKind: streamKind)
+        let settings = try ResolvedMappingSettings(configuration, source: source)
         let mapping = EventSourceMapping(
             uuid: runtime.ids.make(), source: source, function: function, configuration: configuration, settings: settings,
             runtime: runtime)
@@ -113,11 +113,7 @@ public actor EventSourceMapping {
             case .atTimestamp(let date):
                 start = await s.firstSequence(arrivedAtOrAfter: .seconds(date.timeIntervalSince(runtime.clock.startDate)))
             }
-            for shard in 0..<s.shardCount {
-                for lane in 0..<settings.parallelizationFactor {
-                    lanes[LaneKey(shard: shard, lane: lane)] = Lane(position: start)
-                }
-            }
+            setLanes(shards: 0..<s.shardCount) { _ in start }
             await s.addPutListener { [weak self] in await self?.pollStream() }
         }
         wake()
@@ -174,11 +170,9 @@ public actor EventSourceMapping {
         var next = configuration
         change(&next)
         next.startingPosition = configuration.startingPosition
-        var streamKind: DataStream.Kind?
-        if case .stream(let s) = source { streamKind = s.kind }
         guard state != .deleting else { return }
         let previous = settings
-        settings = try ResolvedMappingSettings(next, source: source, streamKind: streamKind)
+        settings = try ResolvedMappingSettings(next, source: source)
         configuration = next
         state = next.enabled ? .enabled : .disabled
         if !next.enabled { releaseHeldMessages() }

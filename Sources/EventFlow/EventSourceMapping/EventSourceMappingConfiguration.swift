@@ -17,6 +17,12 @@ public enum MappingSource: Sendable {
         if case .queue = self { return true }
         return false
     }
+
+    /// Kinesis or DynamoDB for a stream; nil for a queue.
+    var streamKind: DataStream.Kind? {
+        if case .stream(let s) = self { return s.kind }
+        return nil
+    }
 }
 
 /// Where a stream mapping sends the record of a batch it gives up on: a queue or a topic, the
@@ -94,7 +100,8 @@ struct ResolvedMappingSettings: Sendable {
 
     /// Validates in the order AWS reports: ranges first (ValidationException), then the rules
     /// that depend on the source (InvalidParameterValueException).
-    init(_ c: EventSourceMappingConfiguration, source: MappingSource, streamKind: DataStream.Kind?) throws(LambdaError) {
+    init(_ c: EventSourceMappingConfiguration, source: MappingSource) throws(LambdaError) {
+        let streamKind = source.streamKind
         func range(_ value: Int?, _ field: String, _ low: Int, _ high: Int) throws(LambdaError) {
             guard let value else { return }
             if value < low { throw .validation(String(value), field, "Member must have value greater than or equal to \(low)") }

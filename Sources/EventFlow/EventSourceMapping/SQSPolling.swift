@@ -16,15 +16,13 @@ extension EventSourceMapping {
             let room = settings.batchSize - heldMessages.count
             let received = room > 0 ? await queue.receive(max: room) : []
             for message in received {
-                if let filter = settings.filter {
-                    let view = RecordFilter.sqsView(BatchRecords.sqs(message, queue: queue, runtime: runtime))
-                    if !filter.keeps(view) {
-                        await queue.delete(receiptHandle: message.receiptHandle)
-                        statistics.recordsFilteredOut += 1
-                        continue
-                    }
+                let record = BatchRecords.sqs(message, queue: queue, runtime: runtime)
+                if let filter = settings.filter, !filter.keeps(RecordFilter.sqsView(record)) {
+                    await queue.delete(receiptHandle: message.receiptHandle)
+                    statistics.recordsFilteredOut += 1
+                    continue
                 }
-                heldMessages.append(message)
+                heldMessages.append((message, record))
             }
             if heldMessages.isEmpty {
                 sqsWindowDeadline = nil
@@ -48,11 +46,13 @@ extension EventSourceMapping {
         }
     }
 
-    private func payloadBytes(_ messages: [Queue.Message]) -> Int { messages.reduce(0) { $0 + $1.body.utf8.count + 512 } }
+    private func payloadBytes(_ held: [(message: Queue.Message, record: JSONValue)]) -> Int {
+        held.reduce(0) { $0 + $1.message.body.utf8.count + 512 }
+    }
 
-    private func invoke(_ batch: [Queue.Message], queue: Queue) async {
-        let records = batch.map { BatchRecords.sqs($0, queue: queue, runtime: runtime) }
-        let result = await function.invokeForMapping(BatchRecords.payload(records))
+    private func invoke(_ held: [(message: Queue.Message, record: JSONValue)], queue: Queue) async {
+        let batch = held.map(\.message)
+        let result = await function.invokeForMapping(BatchRecords.payload(held.map(\.record)))
         statistics.invocations += 1
         var succeeded = batch
         switch result {

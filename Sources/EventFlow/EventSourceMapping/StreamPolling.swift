@@ -49,10 +49,15 @@ extension EventSourceMapping {
             let pending = lane.batches.first?.records.first?.sequence ?? lane.position
             restart[key.shard] = min(restart[key.shard] ?? .max, min(pending, lane.position))
         }
+        setLanes(shards: restart.keys) { restart[$0]! }
+    }
+
+    /// Replaces the lanes: `ParallelizationFactor` lanes per shard, each starting at `position`.
+    func setLanes(shards: some Sequence<Int>, position: (Int) -> Int) {
         lanes = [:]
-        for (shard, position) in restart {
+        for shard in shards {
             for lane in 0..<settings.parallelizationFactor {
-                lanes[LaneKey(shard: shard, lane: lane)] = Lane(position: position)
+                lanes[LaneKey(shard: shard, lane: lane)] = Lane(position: position(shard))
             }
         }
     }
