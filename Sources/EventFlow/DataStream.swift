@@ -1,3 +1,4 @@
+import DequeModule
 import EventPatterns
 import Foundation
 
@@ -32,7 +33,10 @@ public actor DataStream {
     public nonisolated let retentionPeriod: Duration
     nonisolated let runtime: EventFlowRuntime
 
-    private var shards: [[Record]]
+    /// Per shard, unexpired records in sequence order (expiry removes from the front).
+    private var shards: [Deque<Record>]
+    /// Per shard, the records retention removed, in sequence order.
+    private var expiredByShard: [[Record]]
     private var nextSequence = 1
     private var listeners: [@Sendable () async -> Void] = []
     /// Records trimmed by retention, whether or not anyone had read them.
@@ -48,6 +52,7 @@ public actor DataStream {
         self.shardCount = max(1, shardCount)
         self.retentionPeriod = retentionPeriod
         self.shards = Array(repeating: [], count: max(1, shardCount))
+        self.expiredByShard = Array(repeating: [], count: max(1, shardCount))
     }
 
     /// The stream of a DynamoDB table (label: the stream's creation time, as AWS names it).
@@ -60,6 +65,7 @@ public actor DataStream {
         self.shardCount = max(1, shardCount)
         self.retentionPeriod = .seconds(86_400)
         self.shards = Array(repeating: [], count: max(1, shardCount))
+        self.expiredByShard = Array(repeating: [], count: max(1, shardCount))
     }
 
     public nonisolated func shardId(_ index: Int) -> String {
@@ -125,9 +131,22 @@ public actor DataStream {
     /// sequences of any records at or after `from` that retention has removed.
     func read(shard: Int, from: Int, limit: Int) -> (records: [Record], expired: [Record]) {
         trim()
-        let expired = expiredRecords.filter { $0.shardIndex == shard && $0.sequence >= from }
-        let records = shards[shard].lazy.filter { $0.sequence >= from }.prefix(limit)
-        return (Array(records), expired)
+        let expired = expiredByShard[shard]
+        let live = shards[shard]
+        let start = Self.firstIndex(in: live, atOrAfter: from)
+        return (Array(live[start..<min(live.count, start + limit)]),
+            Array(expired[Self.firstIndex(in: expired, atOrAfter: from)...]))
+    }
+
+    /// Binary search: the first position whose record has a sequence at or after `sequence`.
+    private static func firstIndex<C: RandomAccessCollection<Record>>(in records: C, atOrAfter sequence: Int) -> C.Index {
+        var lo = records.startIndex
+        var hi = records.endIndex
+        while lo < hi {
+            let mid = records.index(lo, offsetBy: records.distance(from: lo, to: hi) / 2)
+            if records[mid].sequence < sequence { lo = records.index(after: mid) } else { hi = mid }
+        }
+        return lo
     }
 
     /// The first sequence at or after `offset` on the clock (for `AT_TIMESTAMP`).
@@ -139,7 +158,8 @@ public actor DataStream {
         let now = runtime.clock.now
         for i in shards.indices {
             while let first = shards[i].first, now - first.arrivedAt >= retentionPeriod {
-                expiredRecords.append(shards[i].removeFirst())
+                expiredRecords.append(first)
+                expiredByShard[i].append(shards[i].removeFirst())
             }
         }
     }

@@ -173,7 +173,9 @@ extension EventSourceMapping {
     /// the batching window when the batch is not full. Nil when there is nothing to send now.
     private func nextBatch(_ key: LaneKey, stream: DataStream) async -> PendingBatch? {
         let lane = lanes[key]!
-        let (available, expired) = await stream.read(shard: key.shard, from: lane.position, limit: Int.max)
+        // Read in chunks: a lane needs only a batch's worth of its own records at a time.
+        let chunk = max(64, 2 * settings.batchSize * settings.parallelizationFactor)
+        var (available, expired) = await stream.read(shard: key.shard, from: lane.position, limit: chunk)
         var position = lane.position
         for record in expired where laneOf(record) == key.lane {
             statistics.recordsExpired += 1
@@ -185,15 +187,19 @@ extension EventSourceMapping {
         var filtered = 0
         var scanEnd = position - 1
         var bytes = 0
-        for record in available where record.sequence >= position && laneOf(record) == key.lane {
-            if batch.count == settings.batchSize || bytes + record.data.count > Self.maximumPayloadBytes { break }
-            scanEnd = record.sequence
-            if let filter = settings.filter, !filter.keeps(filterView(record, stream: stream)) {
-                filtered += 1
-                continue
+        scan: while !available.isEmpty {
+            for record in available where record.sequence >= position && laneOf(record) == key.lane {
+                if batch.count == settings.batchSize || bytes + record.data.count > Self.maximumPayloadBytes { break scan }
+                scanEnd = record.sequence
+                if let filter = settings.filter, !filter.keeps(filterView(record, stream: stream)) {
+                    filtered += 1
+                    continue
+                }
+                batch.append(record)
+                bytes += record.data.count + 512
             }
-            batch.append(record)
-            bytes += record.data.count + 512
+            if available.count < chunk { break }
+            (available, _) = await stream.read(shard: key.shard, from: available.last!.sequence + 1, limit: chunk)
         }
         if batch.isEmpty {
             statistics.recordsFilteredOut += filtered
