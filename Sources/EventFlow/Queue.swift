@@ -96,16 +96,21 @@ public actor Queue {
         let id = runtime.ids.make()
         let message = Message(
             messageId: id, body: body, attributes: attributes, receiptHandle: "", receiveCount: 0, sentAt: runtime.clock.now)
+        arrive(message)
+        return id
+    }
+
+    /// Stores a new message and tells whoever waits: long polls and event source mappings.
+    private func arrive(_ message: Message) {
         stored.append(Stored(message: message, visibleAt: .zero))
         wakeAll()
         for listener in listeners {
             let runtime = runtime
             Task { await runtime.perform(listener) }
         }
-        return id
     }
 
-    /// Calls `listener` (as scheduled work of the runtime) after every send: event source
+    /// Calls `listener` (as scheduled work of the runtime) whenever a message arrives: event source
     /// mappings poll when told rather than spinning.
     func addSendListener(_ listener: @escaping @Sendable () async -> Void) { listeners.append(listener) }
 
@@ -146,8 +151,7 @@ public actor Queue {
         m.receiptHandle = ""
         m.receiveCount = 0
         m.firstReceivedAt = nil
-        stored.append(Stored(message: m, visibleAt: .zero))
-        wakeAll()
+        arrive(m)
     }
 
     private func expire(now: Duration) {

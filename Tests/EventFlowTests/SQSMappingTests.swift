@@ -242,4 +242,21 @@ struct SQSMappingTests {
         #expect(await log.batches == [["a", "b"]])
         #expect(await queue.messages.isEmpty)
     }
+
+    @Test("a mapping on a dead-letter queue is told when redrive moves a message in")
+    func mappingOnDeadLetterQueue() async throws {
+        let h = Harness()
+        let dlq = Queue(name: "dlq", runtime: h.runtime)
+        let queue = Queue(
+            name: "q", runtime: h.runtime, visibilityTimeout: .seconds(10), redrivePolicy: .init(deadLetterQueue: dlq, maxReceiveCount: 1))
+        let failing = LambdaFunction<JSONValue, JSONValue>(name: "failing", runtime: h.runtime) { _, _ in throw Poison() }
+        let log = BatchLog()
+        let inspector = h.recorder("inspector", log, \.sqsBody)
+        _ = try await EventSourceMapping.create(source: .queue(queue), function: failing, runtime: h.runtime)
+        _ = try await EventSourceMapping.create(source: .queue(dlq), function: inspector, runtime: h.runtime)
+        try await queue.send("bad")
+        await h.advance(by: .seconds(10))
+        #expect(await log.batches == [["bad"]])
+        #expect(await dlq.messages.isEmpty)
+    }
 }
