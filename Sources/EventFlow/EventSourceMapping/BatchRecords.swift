@@ -7,14 +7,11 @@ enum BatchRecords {
     static func payload(_ records: [JSONValue]) -> JSONValue { ["Records": .array(records)] }
 
     static func sqs(_ m: Queue.Message, queue: Queue, runtime: EventFlowRuntime) -> JSONValue {
-        func millis(_ offset: Duration) -> String {
-            String(Int64((runtime.clock.date(at: offset).timeIntervalSince1970 * 1000).rounded(.down)))
-        }
         let attributes: JSONValue = [
             "ApproximateReceiveCount": .string(String(m.receiveCount)),
-            "SentTimestamp": .string(millis(m.sentAt)),
+            "SentTimestamp": .string(String(epochMillis(m.sentAt, runtime))),
             "SenderId": .string(runtime.account),
-            "ApproximateFirstReceiveTimestamp": .string(millis(m.firstReceivedAt ?? m.sentAt)),
+            "ApproximateFirstReceiveTimestamp": .string(String(epochMillis(m.firstReceivedAt ?? m.sentAt, runtime))),
         ]
         let messageAttributes = JSONValue.object(
             m.attributes.keys.sorted().map { key in
@@ -81,9 +78,14 @@ enum BatchRecords {
         ]
     }
 
+    /// Whole milliseconds since 1970 at `offset` on the runtime's clock (SQS timestamps).
+    static func epochMillis(_ offset: Duration, _ runtime: EventFlowRuntime) -> Int64 {
+        Int64((runtime.clock.date(at: offset).timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
     /// Seconds since 1970 with milliseconds, as Kinesis prints `approximateArrivalTimestamp`.
     static func epochSeconds(_ offset: Duration, _ runtime: EventFlowRuntime) -> String {
-        let ms = Int64((runtime.clock.date(at: offset).timeIntervalSince1970 * 1000).rounded(.down))
+        let ms = epochMillis(offset, runtime)
         let fraction = String(ms % 1000)
         return "\(ms / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
