@@ -1,4 +1,5 @@
 #include "CStructuralSkip.h"
+#include "string_scan.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -16,21 +17,7 @@ static inline long ef_ws(const uint8_t *b, long n, long p) {
 static inline long ef_string(const uint8_t *b, long n, long p) {
     p++;
     for (;;) {
-#if defined(__SSE2__)
-        while (p + 16 <= n) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(b + p));
-            // Signed compare: bytes >= 0x80 are negative, so one test catches them and controls.
-            __m128i special = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-            int m = _mm_movemask_epi8(special);
-            if (m) {
-                p += __builtin_ctz((unsigned)m);
-                break;
-            }
-            p += 16;
-        }
-#endif
+        p = ef_plain_text_end(b, n, p);
         if (p >= n) return -1;
         uint8_t c = b[p];
         if (c == '"') return p + 1;

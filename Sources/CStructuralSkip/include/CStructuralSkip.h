@@ -18,4 +18,36 @@ long ef_skip_container(const uint8_t *bytes, long count, long start, long max_de
 /// validates it the slow way, which decides and reports the error.
 long ef_skip_valid_value(const uint8_t *bytes, long count, long start, long depth, long max_depth);
 
+/// What `ef_scan_members` stopped at.
+enum {
+    /// A member the caller wants: `edge` is its index among the node's edges and `pos` is just
+    /// past its ':'.
+    EF_MEMBER_FOUND = 0,
+    /// The object ended: `pos` is just past its '}'.
+    EF_MEMBER_END = 1,
+    /// A member this fast path does not handle (escaped, non-ASCII or dotted name, or anything
+    /// malformed): `pos` is at its name, for the caller to read the slow way.
+    EF_MEMBER_SLOW = 2,
+    /// An unwanted member whose value this fast path did not skip: `pos` is at the value.
+    EF_MEMBER_SKIP_VALUE = 3,
+    /// An unwanted value was skipped but no ',' or '}' follows it: `pos` is just past it.
+    EF_MEMBER_AFTER_VALUE = 4,
+};
+
+typedef struct {
+    long pos;
+    long code;
+    long edge;
+} ef_member_scan;
+
+/// Reads the members of a JSON object from `start` (at or before a member name's quote),
+/// skipping every member whose name is none of the node's edge keys, until it reaches a wanted
+/// member or the object's end. Edge e's key is `key_bytes[key_starts[e] ..< + key_lengths[e]]`
+/// for e in `edge_begin ..< edge_end`. Unwanted values are skipped structurally, or validated
+/// like `ef_skip_valid_value` (at nesting `value_depth`) when `validating` is set. With
+/// `dotted` set, a name containing '.' that is no key is handed back (it may name a path).
+ef_member_scan ef_scan_members(const uint8_t *bytes, long count, long start, const uint8_t *key_bytes,
+                               const int32_t *key_starts, const int32_t *key_lengths, long edge_begin, long edge_end,
+                               int dotted, int validating, long value_depth, long max_depth);
+
 #endif

@@ -13,12 +13,12 @@ extension Automaton {
             visit(0, &x, Sources(decoded: values, event: eventBytes ?? UnsafeBufferPointer(start: nil, count: 0)))
         }
         x.event.clearIndex()
-        if x.matched.count > 16 {
-            x.matched.sort { nameRank[Int($0)] < nameRank[Int($1)] }
-        } else if x.matched.count > 1 {
+        var m = x.matched.buffer
+        if m.count > 16 {
+            m.sort { nameRank[Int($0)] < nameRank[Int($1)] }
+        } else if m.count > 1 {
             // Few names (the usual case): an insertion sort without closure calls.
             nameRank.withUnsafeBufferPointer { rank in
-                x.matched.withUnsafeMutableBufferPointer { m in
                     for i in 1..<m.count {
                         let v = m[i]
                         var j = i
@@ -28,10 +28,9 @@ extension Automaton {
                         }
                         m[j] = v
                     }
-                }
             }
         }
-        return x.matched.map { names[Int($0)] }
+        return m.map { names[Int($0)] }
     }
 
     /// Where field values live: decoded copies, or the event's own bytes.
@@ -44,7 +43,7 @@ extension Automaton {
         // With no array element chosen yet, what can follow depends only on the state, so a
         // second visit finds nothing new.
         var unconstrained = true
-        for f in x.chosen where x.event.fields[Int(f)].trailCount != 0 {
+        for f in x.chosen.buffer where x.event.fields[Int(f)].trailCount != 0 {
             unconstrained = false
             break
         }
@@ -66,7 +65,7 @@ extension Automaton {
                     let first = x.targets.count
                     x.stamp &+= 1
                     if x.stamp == 0 {  // wrapped: clear so old stamps cannot collide
-                        for i in x.targetStamp.indices { x.targetStamp[i] = 0 }
+                        x.targetStamp.reset(count: x.targetStamp.count, to: 0)
                         x.stamp = 1
                     }
                     let stamp = x.stamp
@@ -88,7 +87,7 @@ extension Automaton {
                             k += 1
                         }
                         x.chosen.removeLast()
-                        while x.targets.count > first { x.targets.removeLast() }
+                        x.targets.removeLast(x.targets.count - first)
                     }
                 }
                 f = x.event.nextSameID[Int(f)]
@@ -116,7 +115,7 @@ extension Automaton {
 
     @inline(__always)
     private func consistentWithChosen(_ f: Int, _ x: inout MatchBuffers) -> Bool {
-        for c in x.chosen where !x.event.consistent(Int(c), f) { return false }
+        for c in x.chosen.buffer where !x.event.consistent(Int(c), f) { return false }
         return true
     }
 }

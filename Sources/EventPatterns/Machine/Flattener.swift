@@ -1,3 +1,5 @@
+import CStructuralSkip
+
 /// Scans an event once, from its UTF-8 bytes, and records only the leaf values whose paths some
 /// rule names; everything else is validated and skipped without being decoded.
 struct Flattener {
@@ -54,30 +56,23 @@ struct Flattener {
             scanner.pos += 1  // '{'
             if try scanner.peek() == UInt8(ascii: "}") { scanner.pos += 1; return }
             while true {
-                guard try scanner.peek() == UInt8(ascii: "\"") else {
-                    throw scanner.fail("expected a member name string but found \(scanner.describe(scanner.bytes[scanner.pos]))")
-                }
-                let (range, escaped) = try scanner.string()
-                let child: Int32?
-                if escaped {
-                    keyBuffer.removeAll(keepingCapacity: true)
-                    try scanner.decodeString(range, into: &keyBuffer)
-                    child = keyBuffer.withUnsafeBufferPointer { trie.follow(node, key: $0) }
-                } else {
-                    child = trie.follow(node, key: UnsafeBufferPointer(rebasing: scanner.bytes[range]))
-                }
-                try scanner.expect(UInt8(ascii: ":"), "':'")
-                if let child {
-                    try value(node: Int(child), depth: depth + 1, into: &event)
-                    if stopped { return }
-                    if fast && trail.isEmpty && markComplete(Int(child)) {
-                        stopped = true
-                        return
-                    }
-                } else if fast {
-                    try scanner.skipValueStructurally()
-                } else {
-                    try scanner.skipValue(depth: depth + 1)
+                // Members no rule names are passed over in C; it hands back the first wanted
+                // one, and anything unusual for the code below to read (and to report).
+                let scan = trie.scanMembers(
+                    node, scanner.bytes, from: scanner.pos, validating: !fast, valueDepth: depth + 1,
+                    maxDepth: scanner.maxDepth)
+                scanner.pos = scan.pos
+                switch scan.code {
+                case EF_MEMBER_FOUND:
+                    if try wanted(Int(trie.child(of: node, edge: scan.edge)), depth: depth, into: &event) { return }
+                case EF_MEMBER_END:
+                    return
+                case EF_MEMBER_SKIP_VALUE:
+                    try skipUnwanted(depth: depth)
+                case EF_MEMBER_AFTER_VALUE:
+                    break
+                default:
+                    if try slowMember(node: node, depth: depth, into: &event) { return }
                 }
                 let c = try scanner.peek()
                 scanner.pos += 1
@@ -85,6 +80,46 @@ struct Flattener {
                 guard c == UInt8(ascii: ",") else {
                     throw scanner.fail("expected ',' or '}' but found \(scanner.describe(c))", at: scanner.pos - 1)
                 }
+            }
+        }
+
+        /// One member read in Swift: names with escapes, non-ASCII or dotted names, and errors.
+        /// True when the walk stopped.
+        private mutating func slowMember(node: Int, depth: Int, into event: inout FlatEvent) throws(JSONError) -> Bool {
+            guard try scanner.peek() == UInt8(ascii: "\"") else {
+                throw scanner.fail("expected a member name string but found \(scanner.describe(scanner.bytes[scanner.pos]))")
+            }
+            let (range, escaped) = try scanner.string()
+            let child: Int32?
+            if escaped {
+                keyBuffer.removeAll(keepingCapacity: true)
+                try scanner.decodeString(range, into: &keyBuffer)
+                child = keyBuffer.withUnsafeBufferPointer { trie.follow(node, key: $0) }
+            } else {
+                child = trie.follow(node, key: UnsafeBufferPointer(rebasing: scanner.bytes[range]))
+            }
+            try scanner.expect(UInt8(ascii: ":"), "':'")
+            if let child { return try wanted(Int(child), depth: depth, into: &event) }
+            try skipUnwanted(depth: depth)
+            return false
+        }
+
+        /// Reads the value of a member some rule names; true when the walk stopped.
+        private mutating func wanted(_ child: Int, depth: Int, into event: inout FlatEvent) throws(JSONError) -> Bool {
+            try value(node: child, depth: depth + 1, into: &event)
+            if stopped { return true }
+            if fast && trail.isEmpty && markComplete(child) {
+                stopped = true
+                return true
+            }
+            return false
+        }
+
+        private mutating func skipUnwanted(depth: Int) throws(JSONError) {
+            if fast {
+                try scanner.skipValueStructurally()
+            } else {
+                try scanner.skipValue(depth: depth + 1)
             }
         }
 

@@ -4,32 +4,42 @@ import Synchronization
 /// Pooled per automaton and reused, so matching does not allocate in the steady state.
 struct MatchBuffers {
     var event = FlatEvent()
-    var chosen: [Int32] = []
-    var targets: [Int32] = []
-    var matched: [Int32] = []
+    var chosen = ScratchVector<Int32>()
+    var targets = ScratchVector<Int32>()
+    var matched = ScratchVector<Int32>()
     /// Per name id / state id: the epoch in which it was last seen.
-    var nameSeen: [UInt32] = []
-    var stateDone: [UInt32] = []
+    var nameSeen = ScratchVector<UInt32>()
+    var stateDone = ScratchVector<UInt32>()
     var epoch: UInt32 = 0
     /// Per state id: the stamp of the last transition lookup that yielded it, so a lookup's
     /// targets are deduplicated in constant time however many there are.
-    var targetStamp: [UInt32] = []
+    var targetStamp = ScratchVector<UInt32>()
     var stamp: UInt32 = 0
 
     mutating func begin(names: Int, states: Int) {
-        if nameSeen.count != names { nameSeen = Array(repeating: 0, count: names) }
-        if stateDone.count != states { stateDone = Array(repeating: 0, count: states) }
-        if targetStamp.count != states { targetStamp = Array(repeating: 0, count: states) }
+        if nameSeen.count != names { nameSeen.reset(count: names, to: 0) }
+        if stateDone.count != states { stateDone.reset(count: states, to: 0) }
+        if targetStamp.count != states { targetStamp.reset(count: states, to: 0) }
         epoch &+= 1
         if epoch == 0 {  // wrapped: clear so old stamps cannot collide
-            for i in nameSeen.indices { nameSeen[i] = 0 }
-            for i in stateDone.indices { stateDone[i] = 0 }
+            nameSeen.reset(count: names, to: 0)
+            stateDone.reset(count: states, to: 0)
             epoch = 1
         }
         // Emptied by the previous match (its pushes and pops balance) unless it was cut short.
-        if !chosen.isEmpty { chosen.removeAll(keepingCapacity: true) }
-        if !targets.isEmpty { targets.removeAll(keepingCapacity: true) }
-        if !matched.isEmpty { matched.removeAll(keepingCapacity: true) }
+        chosen.removeAll()
+        targets.removeAll()
+        matched.removeAll()
+    }
+
+    /// Frees the scratch vectors (the owner calls this once, when it goes away).
+    mutating func free() {
+        chosen.free()
+        targets.free()
+        matched.free()
+        nameSeen.free()
+        stateDone.free()
+        targetStamp.free()
     }
 }
 
@@ -47,6 +57,7 @@ final class MatchScratch: @unchecked Sendable {
     }
 
     deinit {
+        buffers.pointee.free()
         buffers.deinitialize(count: 1)
         buffers.deallocate()
     }

@@ -1,3 +1,5 @@
+import CStructuralSkip
+
 /// Every field path that some rule names, as a trie of key segments.
 ///
 /// The flattener walks it while scanning an event: a member whose key leads nowhere in the trie
@@ -165,6 +167,21 @@ final class SealedPathTrie: @unchecked Sendable {
         }
         return nil
     }
+
+    /// Reads an object's members at `node` in C from `pos`, skipping those no edge names (see
+    /// `ef_scan_members`); `edge` in the result indexes the node's edges (`child(of:edge:)`).
+    @inline(__always)
+    func scanMembers(
+        _ node: Int, _ bytes: UnsafeBufferPointer<UInt8>, from pos: Int, validating: Bool, valueDepth: Int, maxDepth: Int
+    ) -> ef_member_scan {
+        ef_scan_members(
+            bytes.baseAddress, bytes.count, pos, keyBytes.baseAddress, edgeKeyStart.baseAddress, edgeKeyLength.baseAddress,
+            Int(edgeStart[node]), Int(edgeStart[node + 1]), hasGrandchildren[node] ? 1 : 0, validating ? 1 : 0, valueDepth,
+            maxDepth)
+    }
+
+    @inline(__always)
+    func child(of node: Int, edge: Int) -> Int32 { edgeChild[Int(edgeStart[node]) + edge] }
 
     /// Byte equality, eight bytes at a time.
     @inline(__always)

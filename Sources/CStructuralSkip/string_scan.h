@@ -1,0 +1,29 @@
+#ifndef EF_STRING_SCAN_H
+#define EF_STRING_SCAN_H
+
+#include <stdint.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+// Inside a string, from p: the offset of the first byte that ends plain text (a quote, a
+// backslash, a control character or a byte above 0x7F), or of the last 16-byte block's start
+// when none is found before it; the caller checks the remaining bytes one at a time.
+static inline long ef_plain_text_end(const uint8_t *b, long n, long p) {
+#if defined(__SSE2__)
+    while (p + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(b + p));
+        // Signed compare: bytes >= 0x80 are negative, so one test catches them and controls.
+        __m128i special = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+            _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+        int m = _mm_movemask_epi8(special);
+        if (m) return p + __builtin_ctz((unsigned)m);
+        p += 16;
+    }
+#endif
+    return p;
+}
+
+#endif
