@@ -58,6 +58,20 @@ static inline long em_skip_structurally(const uint8_t *b, long n, long p, long m
         return end < 0 ? -1 : end;
     }
     default:
+#if defined(__SSE2__)
+        // Numbers and literals end at the first ',', '}', ']' or whitespace.
+        while (p + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(b + p));
+            __m128i end = _mm_or_si128(
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('}'))),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(']')), _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')))),
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))));
+            int m = _mm_movemask_epi8(end);
+            if (m) return p + __builtin_ctz((unsigned)m);
+            p += 16;
+        }
+#endif
         while (p < n) {
             uint8_t c = b[p];
             if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t') return p;
