@@ -1,15 +1,19 @@
+import Synchronization
+
 /// A validated EventBridge event pattern.
 public struct EventPattern: Sendable, Hashable {
     /// The pattern as written.
     public let json: JSONValue
     let conjunctions: [Conjunction]
-    /// This pattern alone, compiled, for `matches(event:)`.
-    private let single: Automaton
+    /// This pattern alone, compiled on first use by `matches(event:)`: most patterns only ever
+    /// go into a matcher, and an automaton per pattern would cost kilobytes each.
+    private let compiled: SinglePatternAutomaton
+    private var single: Automaton { compiled.automaton(conjunctions) }
 
     public init(json: JSONValue) throws(PatternError) {
         self.json = json
         self.conjunctions = try PatternParser.parse(json)
-        self.single = Automaton.build([(name: "", conjunctions: conjunctions)])
+        self.compiled = SinglePatternAutomaton()
     }
 
     /// Parses and validates pattern text. Malformed JSON is reported with its line and column.
@@ -53,4 +57,18 @@ public struct EventPattern: Sendable, Hashable {
 
     public static func == (a: EventPattern, b: EventPattern) -> Bool { a.json == b.json }
     public func hash(into h: inout Hasher) { h.combine(json) }
+}
+
+/// The automaton of one pattern, built the first time it is needed.
+final class SinglePatternAutomaton: Sendable {
+    private let built = Mutex<Automaton?>(nil)
+
+    func automaton(_ conjunctions: [Conjunction]) -> Automaton {
+        built.withLock { a in
+            if let a { return a }
+            let new = Automaton.build([(name: "", conjunctions: conjunctions)])
+            a = new
+            return new
+        }
+    }
 }

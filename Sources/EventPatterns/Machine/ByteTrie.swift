@@ -2,7 +2,8 @@
 /// lookups: walking a value visits the payload of every stored key that is a prefix of it.
 ///
 /// Built with `insert`, then `seal`ed into flat unmanaged buffers that a lookup walks without
-/// copying or reference counting.
+/// copying or reference counting; sealing drops the build nodes (three arrays per node), and an
+/// empty trie allocates nothing at all, as most of a state's tries are.
 struct ByteTrie: Sendable {
     private struct Node: Sendable {
         var keys: [UInt8] = []
@@ -10,12 +11,15 @@ struct ByteTrie: Sendable {
         var payload: [Int32] = []
     }
 
-    private var nodes: [Node] = [Node()]
+    /// Empty until the first insert; emptied again by `seal`.
+    private var nodes: [Node] = []
     private var sealed: SealedByteTrie?
-    var isEmpty: Bool { nodes.count == 1 && nodes[0].payload.isEmpty }
+    private(set) var isEmpty = true
 
     mutating func insert<C: Sequence<UInt8>>(_ key: C, _ payload: Int32) {
-        sealed = nil
+        precondition(sealed == nil, "a sealed ByteTrie is read-only")
+        isEmpty = false
+        if nodes.isEmpty { nodes.append(Node()) }
         var n = 0
         for b in key {
             if let i = nodes[n].keys.firstIndex(of: b) {
@@ -30,14 +34,17 @@ struct ByteTrie: Sendable {
         nodes[n].payload.append(payload)
     }
 
+    /// Freezes the trie for lookups; nothing may be inserted afterwards.
     mutating func seal() {
-        sealed = SealedByteTrie(nodes.map { ($0.keys, $0.next, $0.payload) })
+        if !nodes.isEmpty { sealed = SealedByteTrie(nodes.map { ($0.keys, $0.next, $0.payload) }) }
+        nodes = []
     }
 
-    /// Calls `body` with the payloads of every key that is a prefix of `bytes`.
+    /// Calls `body` with the payloads of every key that is a prefix of `bytes` (none before
+    /// `seal`).
     @inline(__always)
     func forEachPrefix<C: Sequence<UInt8>>(of bytes: C, _ body: (Int32) -> Void) {
-        sealed!.forEachPrefix(of: bytes, body)
+        sealed?.forEachPrefix(of: bytes, body)
     }
 }
 
