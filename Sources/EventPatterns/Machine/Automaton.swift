@@ -23,13 +23,11 @@ final class Automaton: Sendable {
         let transitions: [ValueIndex]
         let absentFieldIDs: [Int32]
         let absentTargets: [[Int32]]
-        let accepts: [Int32]
         init(_ s: State) {
             fieldIDs = s.fieldIDs
             transitions = s.transitions.map(ValueIndex.init)
             absentFieldIDs = s.absentFieldIDs
             absentTargets = s.absentTargets
-            accepts = s.accepts
         }
     }
 
@@ -41,23 +39,32 @@ final class Automaton: Sendable {
     /// Reusable per-match buffers, so steady-state matching allocates only its result.
     let scratchPool = ScratchPool()
 
-    /// Per state: whether it only accepts (no further fields), and every state's accepted name
-    /// ids in one flat list (`acceptNames[acceptStart[s]..<acceptStart[s + 1]]`): reaching a
-    /// leaf then costs no call and no reference counting.
-    let isLeaf: [Bool]
-    let acceptStart: [Int32]
+    /// Per state: whether it only accepts (no further fields) and which names it accepts, in
+    /// one record (one cache line touched per state reached), with every state's name ids in
+    /// one flat list (`acceptNames[start..<end]`): reaching a leaf costs no call and no
+    /// reference counting.
+    struct Acceptance {
+        var start: Int32
+        var end: Int32
+        var isLeaf: Bool
+    }
+    let acceptance: [Acceptance]
     let acceptNames: [Int32]
 
     init(states: [State], trie: PathTrie, names: [String]) {
-        self.states = states.map(FrozenState.init)
-        isLeaf = states.map { $0.fieldIDs.isEmpty && $0.absentFieldIDs.isEmpty }
-        var starts: [Int32] = [0]
+        // Leaves (most states: one per rule) move nowhere, so they share one empty state; what
+        // they accept is in `acceptance`.
+        let leaf = FrozenState(State())
+        self.states = states.map { $0.fieldIDs.isEmpty && $0.absentFieldIDs.isEmpty ? leaf : FrozenState($0) }
+        var records: [Acceptance] = []
         var all: [Int32] = []
         for s in states {
+            let start = Int32(all.count)
             all += s.accepts
-            starts.append(Int32(all.count))
+            records.append(
+                Acceptance(start: start, end: Int32(all.count), isLeaf: s.fieldIDs.isEmpty && s.absentFieldIDs.isEmpty))
         }
-        acceptStart = starts
+        acceptance = records
         acceptNames = all
         var trie = trie
         trie.seal()

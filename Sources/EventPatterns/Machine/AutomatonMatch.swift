@@ -79,7 +79,7 @@ extension Automaton {
                         var k = first
                         while k < x.targets.count {
                             let t = Int(x.targets[k])
-                            if isLeaf[t] {
+                            if acceptance[t].isLeaf {
                                 accept(t, &x)
                             } else {
                                 visit(Int32(t), &x, values)
@@ -101,8 +101,9 @@ extension Automaton {
     /// Records the names state `s` accepts (each once per match).
     @inline(__always)
     private func accept(_ s: Int, _ x: inout MatchBuffers) {
-        var a = Int(acceptStart[s])
-        let end = Int(acceptStart[s + 1])
+        let record = acceptance[s]
+        var a = Int(record.start)
+        let end = Int(record.end)
         while a < end {
             let name = acceptNames[a]
             if x.nameSeen[Int(name)] != x.epoch {

@@ -1,23 +1,95 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// An open-addressing hash table from byte strings to small integer payloads, looked up with
-/// an unsafe buffer so that matching an exact string allocates nothing.
+/// A hash table from byte strings to short lists of small integers, for exact-string lookups.
+///
+/// Built with `append`, then `seal`ed into flat unmanaged buffers laid out for lookups: each
+/// slot holds a 32-bit hash tag beside its entry, so a probe that finds nothing touches one
+/// cache line, and a hit reads the entry, its key bytes and its values from three more. Sealing
+/// drops the build arrays, and looking up allocates nothing.
 struct BytesTable: Sendable {
-    private var keyBytes: [UInt8] = []
-    private var keyStart: [Int32] = []
-    private var keyLength: [Int32] = []
-    private var hashes: [UInt64] = []
-    /// Slot → entry index, or -1.
-    private var slots: [Int32] = []
-    private(set) var values: [[Int32]] = []
+    private var keys: [[UInt8]] = []
+    private var values: [[Int32]] = []
+    private var index: [[UInt8]: Int] = [:]
+    private var sealed: SealedBytesTable?
+    private(set) var isEmpty = true
 
-    var isEmpty: Bool { values.isEmpty }
+    mutating func append(_ key: [UInt8], _ value: Int32) {
+        precondition(sealed == nil, "a sealed BytesTable is read-only")
+        isEmpty = false
+        if let entry = index[key] {
+            values[entry].append(value)
+        } else {
+            index[key] = keys.count
+            keys.append(key)
+            values.append([value])
+        }
+    }
 
-    static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+    /// Freezes the table for lookups; nothing may be appended afterwards.
+    mutating func seal() {
+        if !keys.isEmpty { sealed = SealedBytesTable(keys: keys, values: values) }
+        keys = []
+        values = []
+        index = [:]
+    }
+
+    /// The values stored under `key` (none before `seal`). The buffer lives as long as the table.
+    @inline(__always)
+    func lookup(_ key: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<Int32>? {
+        sealed?.lookup(key)
+    }
+}
+
+final class SealedBytesTable: @unchecked Sendable {
+    // Unchecked: written only in `init`, read-only afterwards.
+    private struct Entry {
+        var keyStart: Int32
+        var keyLength: Int32
+        var valueStart: Int32
+        var valueCount: Int32
+    }
+
+    /// Per slot: the hash's upper 32 bits, then entry index + 1 (0: an empty slot).
+    private let slots: UnsafeMutableBufferPointer<UInt64>
+    private let entries: UnsafeMutableBufferPointer<Entry>
+    private let keyBytes: UnsafeMutableBufferPointer<UInt8>
+    private let values: UnsafeMutableBufferPointer<Int32>
+    private let mask: Int
+
+    init(keys: [[UInt8]], values: [[Int32]]) {
+        var capacity = 16
+        while capacity < keys.count * 2 { capacity *= 2 }
+        mask = capacity - 1
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: 0)
+        var entryList: [Entry] = []
+        var bytes: [UInt8] = []
+        var flat: [Int32] = []
+        for (i, key) in keys.enumerated() {
+            entryList.append(
+                Entry(
+                    keyStart: Int32(bytes.count), keyLength: Int32(key.count), valueStart: Int32(flat.count),
+                    valueCount: Int32(values[i].count)))
+            bytes += key
+            flat += values[i]
+            let h = key.withUnsafeBufferPointer(Self.hash)
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
+        }
+        entries = .copy(entryList)
+        keyBytes = .copy(bytes)
+        self.values = .copy(flat)
+    }
+
+    deinit {
+        slots.deallocate()
+        entries.deallocate()
+        keyBytes.deallocate()
+        values.deallocate()
+    }
+
+    /// FNV-1a over the bytes, folded so the low bits (the slot) depend on all of them.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes {
             h ^= UInt64(b)
@@ -26,60 +98,23 @@ struct BytesTable: Sendable {
         return h ^ (h >> 29)
     }
 
-    mutating func append(_ key: [UInt8], _ value: Int32) {
-        if let entry = find(key) {
-            values[entry].append(value)
-            return
-        }
-        if (values.count + 1) * 2 > slots.count { grow() }
-        let h = BytesTable.hash(key)
-        keyStart.append(Int32(keyBytes.count))
-        keyLength.append(Int32(key.count))
-        keyBytes.append(contentsOf: key)
-        hashes.append(h)
-        values.append([value])
-        place(Int32(values.count - 1), h)
-    }
-
-    private mutating func place(_ entry: Int32, _ h: UInt64) {
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i] >= 0 { i = (i + 1) & mask }
-        slots[i] = entry
-    }
-
-    private mutating func grow() {
-        slots = Array(repeating: -1, count: max(16, slots.count * 2))
-        for e in values.indices { place(Int32(e), hashes[e]) }
-    }
-
-    private func find<C: Collection<UInt8>>(_ key: C) -> Int? {
-        guard !slots.isEmpty else { return nil }
-        let h = BytesTable.hash(key)
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
+    @inline(__always)
+    func lookup(_ key: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<Int32>? {
+        let h = Self.hash(key)
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        var s = Int(truncatingIfNeeded: h) & mask
         while true {
-            let e = Int(slots[i])
-            if e < 0 { return nil }
-            if hashes[e] == h && Int(keyLength[e]) == key.count && keyEquals(e, key) { return e }
-            i = (i + 1) & mask
-        }
-    }
-
-    @inline(__always)
-    private func keyEquals<C: Collection<UInt8>>(_ e: Int, _ key: C) -> Bool {
-        let start = Int(keyStart[e])
-        return keyBytes.withUnsafeBufferPointer { all in
-            // Contiguous keys (the lookups while matching) are compared in place.
-            let contiguous = key.withContiguousStorageIfAvailable { k in
-                k.isEmpty || memcmp(all.baseAddress! + start, k.baseAddress!, k.count) == 0
+            let slot = slots[s]
+            if slot == 0 { return nil }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let e = entries[Int(slot & 0xFFFF_FFFF) - 1]
+                if Int(e.keyLength) == key.count
+                    && SealedPathTrie.equal(keyBytes.baseAddress! + Int(e.keyStart), key.baseAddress, key.count)
+                {
+                    return UnsafeBufferPointer(rebasing: values[Int(e.valueStart)..<Int(e.valueStart + e.valueCount)])
+                }
             }
-            return contiguous ?? UnsafeBufferPointer(rebasing: all[start..<start + key.count]).elementsEqual(key)
+            s = (s + 1) & mask
         }
-    }
-
-    @inline(__always)
-    func lookup(_ key: UnsafeBufferPointer<UInt8>) -> [Int32]? {
-        find(key).map { values[$0] }
     }
 }

@@ -308,6 +308,10 @@ struct ValueTables: Sendable {
     }
 
     mutating func seal() {
+        strings.seal()
+        checkedByFoldedValue.seal()
+        antiExcludedByString.seal()
+        antiExcludedByFoldedKey.seal()
         cidrs.seal()
         antiExcludedByPrefix.seal()
         antiExcludedBySuffix.seal()
