@@ -1,9 +1,14 @@
 import Foundation
 import Testing
 
-/// Runs the `eventflow` executable built next to the test bundle.
+/// Runs the `eventflow` executable built next to the test bundle. Each test writes its files in
+/// its own scratch folder, removed when the test's suite instance goes away.
 @Suite("eventflow CLI")
-struct CLITests {
+final class CLITests: Sendable {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("eventflow-cli-\(UUID().uuidString)")
+
+    deinit { try? FileManager.default.removeItem(at: scratch) }
+
     struct Run {
         var status: Int32
         var stdout: String
@@ -42,7 +47,8 @@ struct CLITests {
     }
 
     func temp(_ name: String, _ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("eventflow-cli-\(UUID().uuidString)-\(name)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let url = scratch.appendingPathComponent(name)
         try Data(text.utf8).write(to: url)
         return url.path
     }

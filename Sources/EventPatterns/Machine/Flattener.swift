@@ -161,7 +161,8 @@ struct Flattener {
                     trail.append(arrayID)
                     trail.append(index)
                     try value(node: node, depth: depth + 1, into: &event)
-                    trail.removeLast(2)
+                    trail.removeLast()  // two single removals: removeLast(2) goes through replaceSubrange
+                    trail.removeLast()
                     if stopped { return }
                     index += 1
                     let c = try scanner.peek()
@@ -223,7 +224,8 @@ struct Flattener {
                     trail.append(arrayID)
                     trail.append(Int32(i))
                     visit(e, node: node)
-                    trail.removeLast(2)
+                    trail.removeLast()  // two single removals: removeLast(2) goes through replaceSubrange
+                    trail.removeLast()
                 }
             case .string(let s):
                 guard id >= 0 else { return }
