@@ -42,6 +42,11 @@ public actor EventFlowRuntime {
         self.logger = logger
     }
 
+    /// Actions waiting for the same instant share one sleeper on the clock: a test clock then
+    /// resumes one suspension per distinct instant (it yields and re-sorts its sleepers for each
+    /// one), not one per action, and actions due together start in the order they were scheduled.
+    private var waitingAt: [Duration: [(ticket: Int, work: @Sendable () async -> Void)]] = [:]
+
     /// Runs `work` once `delay` has passed on the runtime's clock.
     public func schedule(after delay: Duration, _ work: @escaping @Sendable () async -> Void) {
         let ticket = nextTicket
@@ -49,11 +54,28 @@ public actor EventFlowRuntime {
         let due = clock.now + delay
         pending[ticket] = due
         dueOrder.insert(Due(at: due, ticket: ticket))
+        if delay <= .zero {
+            start(ticket)
+            Task {
+                await work()
+                self.finish()
+            }
+            return
+        }
+        if waitingAt[due] != nil {
+            waitingAt[due]!.append((ticket, work))
+            return
+        }
+        waitingAt[due] = [(ticket, work)]
         Task {
             try? await clock.sleepUntil(due)
-            self.start(ticket)
-            await work()
-            self.finish()
+            for (ticket, work) in self.waitingAt.removeValue(forKey: due) ?? [] {
+                self.start(ticket)
+                Task {
+                    await work()
+                    self.finish()
+                }
+            }
         }
     }
 
