@@ -88,4 +88,22 @@ struct MatcherTests {
         try strict.addRule("a", pattern: #"{"a": ["x"]}"#)
         #expect(throws: JSONError.self) { try strict.matches(eventJSON: #"{"a": "x", "junk": [}"#) }
     }
+
+    /// A state reached once per array element is explored once when nothing read after it sits
+    /// in an array, and once per element when something does (same-element rules).
+    @Test("array elements: fields read afterwards decide whether a state is explored again")
+    func arrayElementsAndLaterFields() throws {
+        let m = EventMatcher()
+        try m.addRule("some-z-not-1", pattern: #"{"geo": {"pts": {"z": [{"anything-but": 1}]}}, "props": {"k": [{"anything-but": "E"}]}}"#)
+        try m.addRule("z0-and-x5-together", pattern: #"{"geo": {"pts": {"z": [0], "x": [5]}}, "props": {"k": ["O"]}}"#)
+        func event(_ points: [(z: Int, x: Int)], k: String) -> String {
+            let list = points.map { #"{"x": \#($0.x), "z": \#($0.z)}"# }.joined(separator: ",")
+            return #"{"geo": {"pts": [\#(list)]}, "props": {"k": "\#(k)"}}"#
+        }
+        #expect(try m.matches(eventJSON: event([(1, 0), (1, 0), (0, 4), (1, 5)], k: "O")) == ["some-z-not-1"])
+        #expect(try m.matches(eventJSON: event([(1, 0), (0, 5), (1, 5)], k: "O")) == ["some-z-not-1", "z0-and-x5-together"])
+        #expect(try m.matches(eventJSON: event([(1, 5), (0, 5)], k: "O")) == ["some-z-not-1", "z0-and-x5-together"])
+        #expect(try m.matches(eventJSON: event([(1, 5), (1, 5)], k: "O")) == [])
+        #expect(try m.matches(eventJSON: event([(0, 5), (2, 5)], k: "E")) == [])
+    }
 }

@@ -15,7 +15,14 @@ final class Automaton: Sendable {
         var absentTargets: [[Int32]] = []
         /// Rule names (ids) matched on reaching this state.
         var accepts: [Int32] = []
+        /// The fields any path onward from this state reads (`fieldBit`).
+        var downstreamFields: UInt64 = 0
     }
+
+    /// One bit per field id, the last bit shared by ids 63 and up: a set of fields small enough
+    /// to test per visit, and conservative (a shared bit can only claim too much).
+    @inline(__always)
+    static func fieldBit(_ id: Int32) -> UInt64 { 1 << UInt64(min(Int(id), 63)) }
 
     /// States as classes, so visiting one during a match copies nothing.
     final class FrozenState: Sendable {
@@ -50,6 +57,9 @@ final class Automaton: Sendable {
     }
     let acceptance: [Acceptance]
     let acceptNames: [Int32]
+    /// Per state: the fields any path onward from it reads. When none of them sits in an array,
+    /// which array elements were chosen so far cannot change what the state leads to.
+    let downstreamFields: [UInt64]
 
     init(states: [State], trie: PathTrie, names: [String]) {
         // Leaves (most states: one per rule) move nowhere, so they share one empty state; what
@@ -66,6 +76,7 @@ final class Automaton: Sendable {
         }
         acceptance = records
         acceptNames = all
+        downstreamFields = states.map(\.downstreamFields)
         var trie = trie
         trie.seal()
         self.trie = trie
@@ -100,7 +111,10 @@ final class Automaton: Sendable {
             }
             for conjunction in rule.conjunctions {
                 var s: Int32 = 0
+                // The states along this rule and the field each one moves on.
+                var path: [(state: Int32, field: Int32)] = []
                 for field in conjunction.fields {
+                    path.append((s, trie.intern(field.path)))
                     let key = ShareKey(state: s, field: field)
                     if let next = shared[key] {
                         s = next
@@ -135,6 +149,11 @@ final class Automaton: Sendable {
                     s = next
                 }
                 if !states[Int(s)].accepts.contains(nameID) { states[Int(s)].accepts.append(nameID) }
+                var onward: UInt64 = 0
+                for step in path.reversed() {
+                    onward |= fieldBit(step.field)
+                    states[Int(step.state)].downstreamFields |= onward
+                }
             }
         }
         for i in states.indices {

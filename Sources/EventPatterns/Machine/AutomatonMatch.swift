@@ -40,12 +40,15 @@ extension Automaton {
     }
 
     private func visit(_ s: Int32, _ x: inout MatchBuffers, _ values: Sources) {
-        // With no array element chosen yet, what can follow depends only on the state, so a
-        // second visit finds nothing new.
-        var unconstrained = true
-        for f in x.chosen.buffer where x.event.fields[Int(f)].trailCount != 0 {
-            unconstrained = false
-            break
+        // With no array element chosen yet, or when no field read onward from here sits in an
+        // array, what can follow depends only on the state, so a second visit finds nothing new.
+        var unconstrained = downstreamFields[Int(s)] & x.event.arrayFields == 0
+        if !unconstrained {
+            unconstrained = true
+            for f in x.chosen.buffer where x.event.fields[Int(f)].trailCount != 0 {
+                unconstrained = false
+                break
+            }
         }
         if unconstrained {
             if x.stateDone[Int(s)] == x.epoch { return }

@@ -24,6 +24,8 @@ struct FlatEvent {
     var values: [UInt8] = []
     var fields: [Field] = []
     var trails: [Int32] = []
+    /// The fields (`Automaton.fieldBit`) with a value inside an array; set by `index`.
+    var arrayFields: UInt64 = 0
     /// Per field id: the first field with that id, chained through `nextSameID`.
     var firstByID: [Int32] = []
     var nextSameID: [Int32] = []
@@ -49,13 +51,16 @@ struct FlatEvent {
         fields.withUnsafeBufferPointer { fields in
             nextSameID.withUnsafeMutableBufferPointer { next in
                 firstByID.withUnsafeMutableBufferPointer { first in
+                    var inArrays: UInt64 = 0
                     var i = n - 1
                     while i >= 0 {
                         let id = Int(fields[i].fieldID)
                         next[i] = first[id]
                         first[id] = Int32(i)
+                        if fields[i].trailCount != 0 { inArrays |= Automaton.fieldBit(fields[i].fieldID) }
                         i -= 1
                     }
+                    arrayFields = inArrays
                 }
             }
         }
