@@ -108,10 +108,7 @@ public actor DataStream {
             shardId: shardId(shard), sequenceNumber: sequenceNumber, partitionKey: partitionKey, data: data, change: change,
             arrivedAt: runtime.clock.now, sequence: sequence, shardIndex: shard)
         shards[shard].append(record)
-        for listener in listeners {
-            let runtime = runtime
-            Task { await runtime.perform(listener) }
-        }
+        for listener in listeners { runtime.performSoon(listener) }
         return (record.shardId, sequenceNumber)
     }
 

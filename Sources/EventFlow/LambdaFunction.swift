@@ -143,7 +143,7 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
         counter("AsyncEventsReceived").increment()
         let deliveries = duplicateDeliveries ? 2 : 1
         for _ in 0..<deliveries {
-            Task { await runtime.perform { await self.attempt(event) } }
+            runtime.performSoon { await self.attempt(event) }
         }
     }
 
@@ -174,7 +174,11 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
     /// encodes the response; a payload the handler cannot decode fails like a handler error.
     private func run(_ payload: JSONValue, _ context: InvocationContext) async -> Result<JSONValue, any Error> {
         running += 1
-        defer { running -= 1 }
+        runtime.noteProgress()
+        defer {
+            running -= 1
+            runtime.noteProgress()
+        }
         do {
             let decoded = try JSONBridge.decode(Payload.self, from: payload)
             return .success(try JSONBridge.encode(try await handler(decoded, context)))

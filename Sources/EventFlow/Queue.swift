@@ -104,10 +104,7 @@ public actor Queue {
     private func arrive(_ message: Message) {
         stored.append(Stored(message: message, visibleAt: .zero))
         wakeAll()
-        for listener in listeners {
-            let runtime = runtime
-            Task { await runtime.perform(listener) }
-        }
+        for listener in listeners { runtime.performSoon(listener) }
     }
 
     /// Calls `listener` (as scheduled work of the runtime) whenever a message arrives: event source

@@ -10,7 +10,9 @@ struct MetricsTests {
     func lambdaMetrics() async throws {
         let metrics = TestMetrics()
         let clock = TestClock<Duration>()
-        let runtime = EventFlowRuntime(clock: RuntimeClock(clock, startDate: Harness.start), ids: .sequential(), metrics: metrics)
+        let runtime = EventFlowRuntime(
+            clock: RuntimeClock(clock, startDate: Harness.start, advance: { await clock.advance(to: $0) }), ids: .sequential(),
+            metrics: metrics)
         let tiny = Queue(name: "tiny", runtime: runtime, maxMessageBytes: 10)
         let fn = LambdaFunction<Order, Approval>(name: "charge", runtime: runtime, deadLetter: .queue(tiny)) { order, _ in
             if order.amount > 100 { throw Declined() }
@@ -19,11 +21,7 @@ struct MetricsTests {
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 1, onFailure: .queue(tiny)))
         _ = try await fn.invoke(.event, Order(orderId: "ok", amount: 1))
         _ = try await fn.invoke(.event, Order(orderId: "bad", amount: 500))
-        for _ in 0..<3 {
-            await runtime.settle()
-            await clock.advance(by: .seconds(60))
-        }
-        await runtime.settle()
+        await runtime.advance(by: .seconds(180))
         let dims = [("FunctionName", "charge")]
         #expect(try metrics.expectCounter("AsyncEventsReceived", dims).totalValue == 2)
         #expect(try metrics.expectCounter("Invocations", dims).totalValue == 3)

@@ -121,13 +121,11 @@ public actor EventSourceMapping {
 
     /// Polls whatever is ready now (as scheduled work, so `settle()` waits for it).
     func wake() {
-        Task { [runtime] in
-            await runtime.perform { [weak self] in
-                guard let self else { return }
-                switch self.source {
-                case .queue: await self.pollQueue()
-                case .stream: await self.pollStream()
-                }
+        runtime.performSoon { [weak self] in
+            guard let self else { return }
+            switch self.source {
+            case .queue: await self.pollQueue()
+            case .stream: await self.pollStream()
             }
         }
     }

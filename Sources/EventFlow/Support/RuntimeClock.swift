@@ -8,9 +8,16 @@ import Foundation
 public struct RuntimeClock: Sendable {
     let elapsed: @Sendable () -> Duration
     let sleepUntil: @Sendable (Duration) async throws -> Void
+    /// For a clock that tests move by hand: moves it to an offset from the start.
+    let moveTo: (@Sendable (Duration) async -> Void)?
     public let startDate: Date
 
-    public init<C: Clock>(_ clock: C, startDate: Date = Date()) where C.Duration == Duration {
+    /// `advance`, for a clock that tests move by hand (swift-clocks' `TestClock`:
+    /// `advance: { await clock.advance(to: $0) }`), lets `EventFlowRuntime.advance(by:)` stop
+    /// at every instant something is due, so each action sees its own instant as now.
+    public init<C: Clock>(
+        _ clock: C, startDate: Date = Date(), advance: (@Sendable (C.Instant) async -> Void)? = nil
+    ) where C.Duration == Duration {
         let start = clock.now
         self.elapsed = { start.duration(to: clock.now) }
         self.sleepUntil = { offset in
@@ -18,8 +25,16 @@ public struct RuntimeClock: Sendable {
             if start.duration(to: clock.now) >= offset { return }
             try await clock.sleep(until: start.advanced(by: offset), tolerance: nil)
         }
+        if let advance {
+            self.moveTo = { offset in await advance(start.advanced(by: offset)) }
+        } else {
+            self.moveTo = nil
+        }
         self.startDate = startDate
     }
+
+    /// Whether `EventFlowRuntime.advance(by:)` can move this clock.
+    public var canAdvance: Bool { moveTo != nil }
 
     /// Real time.
     public static var continuous: RuntimeClock { RuntimeClock(ContinuousClock()) }
