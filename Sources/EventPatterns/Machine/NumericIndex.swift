@@ -101,6 +101,11 @@ private struct SegmentTable: Sendable {
     let bounds: [Double]
     let offsets: [Int32]
     let targets: [Int32]
+    /// Every 64th bound: searched first (small enough to stay in cache), it narrows the search
+    /// of `bounds` to one block of 64, so a lookup among many ranges misses the cache a couple
+    /// of times instead of at every step of a binary search.
+    let summary: [Double]
+    static let block = 64
 
     /// Nil when the table would hold more than a few entries per range.
     init?(_ ranges: [(NumericRange, Int32)]) {
@@ -155,11 +160,22 @@ private struct SegmentTable: Sendable {
         self.bounds = bounds
         self.offsets = counts
         self.targets = targets
+        self.summary = stride(from: 0, to: bounds.count, by: Self.block).map { bounds[$0] }
     }
 
     func forEachContaining(_ x: Double, _ body: (Int32) -> Void) {
         bounds.withUnsafeBufferPointer { b in
-            var lo = 0, hi = b.count
+            // The first summary entry not below x: the answer lies in the block before it.
+            let block = summary.withUnsafeBufferPointer { s in
+                var lo = 0, hi = s.count
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    if s[mid] < x { lo = mid + 1 } else { hi = mid }
+                }
+                return lo
+            }
+            var lo = block == 0 ? 0 : (block - 1) * Self.block
+            var hi = min(block * Self.block, b.count)
             while lo < hi {
                 let mid = (lo + hi) >> 1
                 if b[mid] < x { lo = mid + 1 } else { hi = mid }
