@@ -90,4 +90,20 @@ struct SchedulerTests {
         var value = 0
         func add(_ n: Int) { value += n }
     }
+
+    @Test("with a test clock given without advance:, actions sleep on the clock and run when it is moved")
+    func sleepersOnAPlainTestClock() async throws {
+        let clock = TestClock<Duration>()
+        let runtime = EventFlowRuntime(clock: RuntimeClock(clock, startDate: Harness.start), ids: .sequential())
+        #expect(!runtime.clock.canAdvance)
+        let log = Log()
+        let now = runtime.clock
+        await runtime.schedule(after: .seconds(60)) { await log.add("retry@\(now.now)") }
+        await runtime.settle()
+        #expect(await log.entries == [])
+        await clock.advance(by: .seconds(60))
+        await runtime.settle()
+        #expect(await log.entries == ["retry@60.0 seconds"])
+        #expect(await runtime.isIdle)
+    }
 }
