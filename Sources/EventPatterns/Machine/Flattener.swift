@@ -210,11 +210,19 @@ struct Flattener {
         var nextArrayID: Int32 = 0
         func visit(_ v: JSONValue, node: Int) {
             let id = trie.fieldID[node]
+            func append(_ text: String, _ kind: FlatEvent.Kind) {
+                if text.utf8.withContiguousStorageIfAvailable({ event.append(id, kind, bytes: $0, trail: trail) }) == nil {
+                    Array(text.utf8).withUnsafeBufferPointer { event.append(id, kind, bytes: $0, trail: trail) }
+                }
+            }
             switch v {
             case .object(let members):
                 guard trie.hasChildren(node) else { return }
                 for m in members {
-                    let child = Array(m.key.utf8).withUnsafeBufferPointer { trie.follow(node, key: $0) }
+                    // Native strings are contiguous UTF-8: read in place, not copied.
+                    let child =
+                        m.key.utf8.withContiguousStorageIfAvailable { trie.follow(node, key: $0) }
+                        ?? Array(m.key.utf8).withUnsafeBufferPointer { trie.follow(node, key: $0) }
                     if let child { visit(m.value, node: Int(child)) }
                 }
             case .array(let elements):
@@ -229,10 +237,10 @@ struct Flattener {
                 }
             case .string(let s):
                 guard id >= 0 else { return }
-                Array(s.utf8).withUnsafeBufferPointer { event.append(id, .string, bytes: $0, trail: trail) }
+                append(s, .string)
             case .number(let n):
                 guard id >= 0 else { return }
-                Array(n.text.utf8).withUnsafeBufferPointer { event.append(id, .number, bytes: $0, trail: trail) }
+                append(n.text, .number)
             case .bool(let b):
                 if id >= 0 { event.appendField(id, b ? .true : .false, start: Int32(event.values.count), trail: trail) }
             case .null:
