@@ -5,8 +5,10 @@ import Synchronization
 
 /// Shared context of one EventFlow world: the account and region that ARNs name, the clock,
 /// id generation, and the scheduler behind every delayed action (retries, backoff, visibility
-/// timeouts). Each scheduled action is a task sleeping on the clock, so with a test clock time
-/// moves only when the test advances it; `settle()` then waits until everything due has run.
+/// timeouts). With a test clock time moves only when the test moves it: `advance(by:)` steps
+/// through every instant something is due, and `settle()` waits until everything due has run
+/// (delayed actions wait in the runtime's own due-time heap when it moves the clock itself, and
+/// sleep on the clock otherwise).
 public actor EventFlowRuntime {
     public nonisolated let account: String
     public nonisolated let region: String
@@ -81,13 +83,11 @@ public actor EventFlowRuntime {
         }
     }
 
-    /// Starts the earliest waiting action whose instant has come; false when there is none.
-    private func startNextDue() -> Bool {
-        guard let next = dueOrder.min, next.at <= clock.now else { return false }
+    /// Starts the earliest waiting action whose instant has come, if any.
+    private func startNextDue() {
+        guard let next = nextDue, next <= clock.now, let first = dueOrder.min else { return }
         dueOrder.removeMin()
-        guard pending[next.ticket] != nil, let work = waiting.removeValue(forKey: next.ticket) else { return true }
-        run(next.ticket, work)
-        return true
+        if let work = waiting.removeValue(forKey: first.ticket) { run(first.ticket, work) }
     }
 
     private func run(_ ticket: Int, _ work: @escaping @Sendable () async -> Void) {
@@ -150,7 +150,7 @@ public actor EventFlowRuntime {
         var lastProgress = progress.load(ordering: .relaxed)
         while quietRounds < 20 && stalledRounds < maxRounds && rounds < maxRounds * 100 {
             rounds += 1
-            if !waiting.isEmpty { _ = startNextDue() }
+            if !waiting.isEmpty { startNextDue() }
             if isIdle { quietRounds += 1 } else { quietRounds = 0 }
             let now = progress.load(ordering: .relaxed)
             if now == lastProgress {
