@@ -53,6 +53,8 @@ final class Automaton: Sendable {
     struct Acceptance {
         var start: Int32
         var end: Int32
+        /// The first accepted name (the only one, usually), or -1.
+        var firstName: Int32
         var isLeaf: Bool
     }
     let acceptance: [Acceptance]
@@ -72,7 +74,9 @@ final class Automaton: Sendable {
             let start = Int32(all.count)
             all += s.accepts
             records.append(
-                Acceptance(start: start, end: Int32(all.count), isLeaf: s.fieldIDs.isEmpty && s.absentFieldIDs.isEmpty))
+                Acceptance(
+                    start: start, end: Int32(all.count), firstName: s.accepts.first ?? -1,
+                    isLeaf: s.fieldIDs.isEmpty && s.absentFieldIDs.isEmpty))
         }
         acceptance = records
         acceptNames = all

@@ -10,7 +10,14 @@ extension Automaton {
         // The values are read through pointers while the rest of `x` is updated.
         let values = x.event.values
         values.withUnsafeBufferPointer { values in
-            visit(0, &x, Sources(decoded: values, event: eventBytes ?? UnsafeBufferPointer(start: nil, count: 0)))
+            acceptance.withUnsafeBufferPointer { acceptance in
+                acceptNames.withUnsafeBufferPointer { acceptNames in
+                    let sources = Sources(
+                        decoded: values, event: eventBytes ?? UnsafeBufferPointer(start: nil, count: 0), acceptance: acceptance,
+                        acceptNames: acceptNames)
+                    visit(0, &x, sources)
+                }
+            }
         }
         x.event.clearIndex()
         var m = x.matched.buffer
@@ -33,10 +40,14 @@ extension Automaton {
         return m.map { names[Int($0)] }
     }
 
-    /// Where field values live: decoded copies, or the event's own bytes.
+    /// Where field values live (decoded copies, or the event's own bytes), and the acceptance
+    /// tables read through pointers: read as properties inside the lookup's closure they were
+    /// retained and released at every call.
     struct Sources {
         let decoded: UnsafeBufferPointer<UInt8>
         let event: UnsafeBufferPointer<UInt8>
+        let acceptance: UnsafeBufferPointer<Acceptance>
+        let acceptNames: UnsafeBufferPointer<Int32>
     }
 
     private func visit(_ s: Int32, _ x: inout MatchBuffers, _ values: Sources) {
@@ -54,7 +65,7 @@ extension Automaton {
             if x.stateDone[Int(s)] == x.epoch { return }
             x.stateDone[Int(s)] = x.epoch
         }
-        accept(Int(s), &x)
+        Self.accept(values.acceptance[Int(s)], values.acceptNames, &x)
         let state = states[Int(s)]
         for slot in state.fieldIDs.indices {
             var f = x.event.firstByID[Int(state.fieldIDs[slot])]
@@ -73,6 +84,14 @@ extension Automaton {
                     }
                     let stamp = x.stamp
                     state.transitions[slot].forEachTarget(value) { t in
+                        // A leaf only accepts, so it is accepted at once (names are
+                        // deduplicated there): no stamp and no pass through `targets`, which
+                        // at 100,000 rules are a cache miss each per match.
+                        let record = values.acceptance[Int(t)]
+                        if record.isLeaf {
+                            Self.accept(record, values.acceptNames, &x)
+                            return
+                        }
                         if x.targetStamp[Int(t)] == stamp { return }
                         x.targetStamp[Int(t)] = stamp
                         x.targets.append(t)
@@ -81,12 +100,7 @@ extension Automaton {
                         x.chosen.append(f)
                         var k = first
                         while k < x.targets.count {
-                            let t = Int(x.targets[k])
-                            if acceptance[t].isLeaf {
-                                accept(t, &x)
-                            } else {
-                                visit(Int32(t), &x, values)
-                            }
+                            visit(x.targets[k], &x, values)
                             k += 1
                         }
                         x.chosen.removeLast()
@@ -101,19 +115,27 @@ extension Automaton {
         }
     }
 
-    /// Records the names state `s` accepts (each once per match).
+    /// Records the names a state accepts (each once per match).
+    /// Static, so the lookup closures that call it capture nothing but the buffers.
     @inline(__always)
-    private func accept(_ s: Int, _ x: inout MatchBuffers) {
-        let record = acceptance[s]
+    private static func accept(_ record: Acceptance, _ names: UnsafeBufferPointer<Int32>, _ x: inout MatchBuffers) {
+        if record.end - record.start == 1 {
+            // One name (the usual case) is kept in the record itself.
+            acceptName(record.firstName, &x)
+            return
+        }
         var a = Int(record.start)
-        let end = Int(record.end)
-        while a < end {
-            let name = acceptNames[a]
-            if x.nameSeen[Int(name)] != x.epoch {
-                x.nameSeen[Int(name)] = x.epoch
-                x.matched.append(name)
-            }
+        while a < Int(record.end) {
+            acceptName(names[a], &x)
             a += 1
+        }
+    }
+
+    @inline(__always)
+    private static func acceptName(_ name: Int32, _ x: inout MatchBuffers) {
+        if x.nameSeen[Int(name)] != x.epoch {
+            x.nameSeen[Int(name)] = x.epoch
+            x.matched.append(name)
         }
     }
 
