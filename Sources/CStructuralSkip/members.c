@@ -1,16 +1,7 @@
 #include "CStructuralSkip.h"
-#include "string_scan.h"
+#include "scan.h"
 
 #include <string.h>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
-static inline long em_ws(const uint8_t *b, long n, long p) {
-    while (p < n && (b[p] == ' ' || b[p] == '\n' || b[p] == '\r' || b[p] == '\t')) p++;
-    return p;
-}
 
 // From an opening quote: the offset of the closing quote of a string of plain ASCII text (no
 // escape, no control, no byte above 0x7F), or -1 for any other string.
@@ -23,62 +14,6 @@ static inline long em_plain_string_end(const uint8_t *b, long n, long p) {
         p++;
     }
     return -1;
-}
-
-// From an opening quote to just past the closing one, honouring backslashes only; -1 at the end.
-static inline long em_skip_string(const uint8_t *b, long n, long p) {
-    p++;
-    for (;;) {
-#if defined(__SSE2__)
-        while (p + 16 <= n) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(b + p));
-            int m = _mm_movemask_epi8(
-                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-            if (m) {
-                p += __builtin_ctz((unsigned)m);
-                break;
-            }
-            p += 16;
-        }
-#endif
-        while (p < n && b[p] != '"' && b[p] != '\\') p++;
-        if (p >= n) return -1;
-        if (b[p] == '"') return p + 1;
-        p += 2;
-    }
-}
-
-// Skips a value by its structure only (as JSONScanner.skipValueStructurally); -1 to hand it back.
-static inline long em_skip_structurally(const uint8_t *b, long n, long p, long max_depth) {
-    switch (b[p]) {
-    case '"': return em_skip_string(b, n, p);
-    case '{':
-    case '[': {
-        long end = ef_skip_container(b, n, p, max_depth);
-        return end < 0 ? -1 : end;
-    }
-    default:
-#if defined(__SSE2__)
-        // Numbers and literals end at the first ',', '}', ']' or whitespace.
-        while (p + 16 <= n) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(b + p));
-            __m128i end = _mm_or_si128(
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('}'))),
-                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(']')), _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')))),
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
-                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))));
-            int m = _mm_movemask_epi8(end);
-            if (m) return p + __builtin_ctz((unsigned)m);
-            p += 16;
-        }
-#endif
-        while (p < n) {
-            uint8_t c = b[p];
-            if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t') return p;
-            p++;
-        }
-        return -1;
-    }
 }
 
 // Byte equality of short keys: a library call costs more than the comparison itself.
@@ -112,7 +47,7 @@ ef_member_scan ef_scan_members(const uint8_t *b, long n, long p, const uint8_t *
                                const int32_t *key_lengths, long edge_begin, long edge_end, int dotted, int validating,
                                long value_depth, long max_depth) {
     for (;;) {
-        p = em_ws(b, n, p);
+        p = ef_ws(b, n, p);
         long name = p;
         if (p >= n || b[p] != '"') return em_result(name, EF_MEMBER_SLOW, -1);
         long close = em_plain_string_end(b, n, p);
@@ -127,15 +62,15 @@ ef_member_scan ef_scan_members(const uint8_t *b, long n, long p, const uint8_t *
             }
         }
         if (found < 0 && dotted && em_has_dot(key, len)) return em_result(name, EF_MEMBER_SLOW, -1);
-        p = em_ws(b, n, close + 1);
+        p = ef_ws(b, n, close + 1);
         if (p >= n || b[p] != ':') return em_result(name, EF_MEMBER_SLOW, -1);
         p++;
         if (found >= 0) return em_result(p, EF_MEMBER_FOUND, found - edge_begin);
-        p = em_ws(b, n, p);
+        p = ef_ws(b, n, p);
         if (p >= n) return em_result(p, EF_MEMBER_SKIP_VALUE, -1);
-        long end = validating ? ef_skip_valid_value(b, n, p, value_depth, max_depth) : em_skip_structurally(b, n, p, max_depth);
+        long end = validating ? ef_skip_valid_value(b, n, p, value_depth, max_depth) : ef_skip_value_structurally(b, n, p, max_depth);
         if (end < 0) return em_result(p, EF_MEMBER_SKIP_VALUE, -1);
-        p = em_ws(b, n, end);
+        p = ef_ws(b, n, end);
         if (p < n && b[p] == ',') {
             p++;
             continue;

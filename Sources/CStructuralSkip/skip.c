@@ -1,4 +1,5 @@
 #include "CStructuralSkip.h"
+#include "scan.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -85,4 +86,56 @@ long ef_skip_container(const uint8_t *bytes, long count, long start, long max_de
         pos += 1;
     }
     return -1;
+}
+
+// From an opening quote to just past the closing one, honouring backslashes only; -1 at the end.
+static inline long skip_string(const uint8_t *b, long n, long p) {
+    p++;
+    for (;;) {
+#if defined(__SSE2__)
+        while (p + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(b + p));
+            int m = _mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+            if (m) {
+                p += __builtin_ctz((unsigned)m);
+                break;
+            }
+            p += 16;
+        }
+#endif
+        while (p < n && b[p] != '"' && b[p] != '\\') p++;
+        if (p >= n) return -1;
+        if (b[p] == '"') return p + 1;
+        p += 2;
+    }
+}
+
+long ef_skip_value_structurally(const uint8_t *b, long n, long p, long max_depth) {
+    switch (b[p]) {
+    case '"': return skip_string(b, n, p);
+    case '{':
+    case '[': return ef_skip_container(b, n, p, max_depth);
+    default:
+#if defined(__SSE2__)
+        // Numbers and literals end at the first ',', '}', ']' or whitespace.
+        while (p + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(b + p));
+            __m128i end = _mm_or_si128(
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('}'))),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(']')), _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')))),
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))));
+            int m = _mm_movemask_epi8(end);
+            if (m) return p + __builtin_ctz((unsigned)m);
+            p += 16;
+        }
+#endif
+        while (p < n) {
+            uint8_t c = b[p];
+            if (c == ',' || c == '}' || c == ']' || ef_is_ws(c)) return p;
+            p++;
+        }
+        return -1;
+    }
 }

@@ -1,17 +1,11 @@
 #include "CStructuralSkip.h"
-#include "string_scan.h"
+#include "scan.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
-static inline int ef_is_ws(uint8_t c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 static inline int ef_is_digit(uint8_t c) { return (uint8_t)(c - '0') < 10; }
-
-static inline long ef_ws(const uint8_t *b, long n, long p) {
-    while (p < n && ef_is_ws(b[p])) p++;
-    return p;
-}
 
 // From an opening quote to just past the closing one; -1 to fall back.
 static inline long ef_string(const uint8_t *b, long n, long p) {

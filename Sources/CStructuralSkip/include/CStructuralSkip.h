@@ -10,6 +10,12 @@
 /// it nests deeper than max_depth.
 long ef_skip_container(const uint8_t *bytes, long count, long start, long max_depth);
 
+/// Skips the JSON value that starts at bytes[start] (not whitespace) by its structure alone:
+/// a string to its closing quote (honouring backslashes), a container as `ef_skip_container`,
+/// a number or literal to the first ',', '}', ']' or whitespace. Returns the offset just past
+/// it, -1 when the input ends first, or -2 when a container nests deeper than max_depth.
+long ef_skip_value_structurally(const uint8_t *bytes, long count, long start, long max_depth);
+
 /// Skips one JSON value starting at bytes[start] (after optional whitespace) while validating
 /// it: structure, strings (ASCII text and simple escapes), numbers and literals. `depth` is the
 /// nesting level of the value and a container may open only below `max_depth`. Returns the

@@ -338,58 +338,17 @@ struct JSONScanner {
     /// validating parts of the event no rule reads.
     mutating func skipValueStructurally() throws(JSONError) {
         let first = try peek()
-        if first == UInt8(ascii: "\"") {
-            try skipStringStructurally()
-            return
-        }
         let count = bytes.count
-        let base = bytes.baseAddress!
-        if first != UInt8(ascii: "{") && first != UInt8(ascii: "[") {
-            while pos < count {
-                switch base[pos] {
-                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09: return
-                default: pos += 1
-                }
-            }
-            return
-        }
-        switch ef_skip_container(base, count, pos, maxDepth) {
-        case -2: throw fail("nesting deeper than \(maxDepth) levels")
+        switch ef_skip_value_structurally(bytes.baseAddress!, count, pos, maxDepth) {
+        case -2:
+            throw fail("nesting deeper than \(maxDepth) levels")
         case -1:
+            if first == UInt8(ascii: "\"") { throw fail("unterminated string") }
             pos = count
+            // A number or literal may run to the end; the caller reports what is missing.
+            if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { throw fail("unexpected end of input") }
         case let end:
             pos = end
-            return
-        }
-        throw fail("unexpected end of input")
-    }
-
-    /// Skips a string from its opening quote, honouring backslash escapes only.
-    @inline(__always)
-    mutating func skipStringStructurally() throws(JSONError) {
-        let quote = pos
-        pos += 1
-        let count = bytes.count
-        let base = bytes.baseAddress!
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        while true {
-            while pos + 8 <= count {
-                let w = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
-                let q = w ^ (ones &* 0x22)
-                let bs = w ^ (ones &* 0x5C)
-                let hits = (((q &- ones) & ~q) | ((bs &- ones) & ~bs)) & 0x8080_8080_8080_8080
-                if hits != 0 {
-                    pos += hits.trailingZeroBitCount >> 3
-                    break
-                }
-                pos += 8
-            }
-            guard pos < count else { throw fail("unterminated string", at: quote) }
-            if base[pos] == UInt8(ascii: "\"") {
-                pos += 1
-                return
-            }
-            pos += base[pos] == UInt8(ascii: "\\") ? 2 : 1
         }
     }
 

@@ -1,11 +1,21 @@
-#ifndef EF_STRING_SCAN_H
-#define EF_STRING_SCAN_H
+#ifndef EF_SCAN_H
+#define EF_SCAN_H
+
+// Small scanning steps shared by the C scanners.
 
 #include <stdint.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+
+static inline int ef_is_ws(uint8_t c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// The first offset from p that is not JSON whitespace.
+static inline long ef_ws(const uint8_t *b, long n, long p) {
+    while (p < n && ef_is_ws(b[p])) p++;
+    return p;
+}
 
 // Inside a string, from p: the offset of the first byte that ends plain text (a quote, a
 // backslash, a control character or a byte above 0x7F), or of the last 16-byte block's start
