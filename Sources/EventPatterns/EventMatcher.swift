@@ -101,11 +101,7 @@ public final class EventMatcher: Sendable {
     /// The names of the matching rules, sorted ascending by byte order, for an event given as
     /// UTF-8 JSON. Throws when the bytes are not a JSON object.
     public func matches(event bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [String] {
-        let automaton = snapshot()
-        let scratch = automaton.scratchPool.take()
-        defer { automaton.scratchPool.give(scratch) }
-        try Flattener(trie: automaton.trie.sealed, maxDepth: maxEventDepth, scanning: scanning).flatten(bytes, into: &scratch.buffers.pointee.event)
-        return automaton.match(&scratch.buffers.pointee, eventBytes: bytes)
+        try snapshot().match(event: bytes, maxDepth: maxEventDepth, scanning: scanning)
     }
 
     public func matches(event bytes: [UInt8]) throws(JSONError) -> [String] {
@@ -121,10 +117,6 @@ public final class EventMatcher: Sendable {
     /// The same for an event already parsed. A non-object event matches nothing.
     public func matches(event json: JSONValue) -> [String] {
         guard case .object = json else { return [] }
-        let automaton = snapshot()
-        let scratch = automaton.scratchPool.take()
-        defer { automaton.scratchPool.give(scratch) }
-        Flattener(trie: automaton.trie.sealed, maxDepth: maxEventDepth).flatten(json, into: &scratch.buffers.pointee.event)
-        return automaton.match(&scratch.buffers.pointee)
+        return snapshot().match(event: json, maxDepth: maxEventDepth)
     }
 }

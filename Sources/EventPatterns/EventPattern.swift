@@ -39,19 +39,13 @@ public struct EventPattern: Sendable, Hashable {
 
     /// Whether this one pattern matches `event` (TestEventPattern without the envelope check).
     public func matches(event: JSONValue) -> Bool {
-        let scratch = single.scratchPool.take()
-        defer { single.scratchPool.give(scratch) }
-        Flattener(trie: single.trie.sealed, maxDepth: JSONParser.defaultMaxDepth).flatten(event, into: &scratch.buffers.pointee.event)
-        return !single.match(&scratch.buffers.pointee).isEmpty
+        !single.match(event: event, maxDepth: JSONParser.defaultMaxDepth).isEmpty
     }
 
     /// Whether this one pattern matches an event given as UTF-8 JSON.
     public func matches(eventJSON bytes: [UInt8]) throws(JSONError) -> Bool {
-        let scratch = single.scratchPool.take()
-        defer { single.scratchPool.give(scratch) }
-        return try bytes.withUnsafeBufferPointer { (b) throws(JSONError) -> Bool in
-            try Flattener(trie: single.trie.sealed, maxDepth: JSONParser.defaultMaxDepth).flatten(b, into: &scratch.buffers.pointee.event)
-            return !single.match(&scratch.buffers.pointee, eventBytes: b).isEmpty
+        try bytes.withUnsafeBufferPointer { (b) throws(JSONError) -> Bool in
+            try !single.match(event: b, maxDepth: JSONParser.defaultMaxDepth, scanning: .validating).isEmpty
         }
     }
 

@@ -1,5 +1,24 @@
 /// Running a flattened event through the automaton.
 extension Automaton {
+    /// The names of the rules `bytes` (one event as UTF-8 JSON) matches, flattened into pooled
+    /// buffers.
+    func match(event bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, scanning: EventMatcher.Scanning) throws(JSONError)
+        -> [String]
+    {
+        let scratch = scratchPool.take()
+        defer { scratchPool.give(scratch) }
+        try Flattener(trie: trie.sealed, maxDepth: maxDepth, scanning: scanning).flatten(bytes, into: &scratch.buffers.pointee.event)
+        return match(&scratch.buffers.pointee, eventBytes: bytes)
+    }
+
+    /// The names of the rules an already parsed event matches.
+    func match(event json: JSONValue, maxDepth: Int) -> [String] {
+        let scratch = scratchPool.take()
+        defer { scratchPool.give(scratch) }
+        Flattener(trie: trie.sealed, maxDepth: maxDepth).flatten(json, into: &scratch.buffers.pointee.event)
+        return match(&scratch.buffers.pointee)
+    }
+
     /// The names of the rules that match the flattened event in `scratch`, sorted ascending by
     /// byte order.
     /// `eventBytes` are the bytes the event was flattened from, when it was (values read in
