@@ -160,7 +160,7 @@ final class SealedPathTrie: @unchecked Sendable {
         let end = Int(edgeStart[node + 1])
         let n = key.count
         while i < end {
-            if Int(edgeKeyLength[i]) == n && (n == 0 || Self.equal(keyBytes.baseAddress! + Int(edgeKeyStart[i]), key.baseAddress, n)) {
+            if Int(edgeKeyLength[i]) == n && Self.equal(keyBytes.baseAddress! + Int(edgeKeyStart[i]), key.baseAddress, n) {
                 return edgeChild[i]
             }
             i += 1
