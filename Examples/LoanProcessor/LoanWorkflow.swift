@@ -35,15 +35,15 @@ public struct LoanWorkflow: Sendable {
     public let failures: Queue
 
     public init(runtime: EventFlowRuntime) async throws {
-        approved = Queue(name: "loan-approved", runtime: runtime)
-        failures = Queue(name: "loan-failures", runtime: runtime)
-        identityCheck = LambdaFunction(name: "identity-check", runtime: runtime) { application, _ in
+        approved = try Queue(name: "loan-approved", runtime: runtime)
+        failures = try Queue(name: "loan-failures", runtime: runtime)
+        identityCheck = try LambdaFunction(name: "identity-check", runtime: runtime) { application, _ in
             guard application.applicant != "Mallory" else { throw IdentityRejected(applicant: application.applicant) }
             var verified = application
             verified.identityVerified = true
             return verified
         }
-        creditReference = LambdaFunction(name: "credit-reference", runtime: runtime) { application, _ in
+        creditReference = try LambdaFunction(name: "credit-reference", runtime: runtime) { application, _ in
             // The bureau never answers for Bob: his application goes through every retry.
             guard application.applicant != "Bob" else { throw CreditBureauUnavailable() }
             var scored = application

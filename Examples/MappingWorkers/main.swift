@@ -15,11 +15,11 @@ let runtime = EventFlowRuntime(
 func run(for seconds: Int) async { await runtime.advance(by: .seconds(Int64(seconds))) }
 
 // 1. The SQS worker.
-let deadLetters = Queue(name: "orders-dlq", runtime: runtime)
-let orders = Queue(
+let deadLetters = try Queue(name: "orders-dlq", runtime: runtime)
+let orders = try Queue(
     name: "orders", runtime: runtime, visibilityTimeout: .seconds(30),
     redrivePolicy: .init(deadLetterQueue: deadLetters, maxReceiveCount: 3))
-let worker = LambdaFunction<JSONValue, JSONValue>(name: "order-worker", runtime: runtime) { batch, _ in
+let worker = try LambdaFunction<JSONValue, JSONValue>(name: "order-worker", runtime: runtime) { batch, _ in
     let failed = (batch["Records"]?.arrayValue ?? []).filter { $0["body"]?.stringValue?.contains("\"qty\":0") == true }
     return ["batchItemFailures": .array(failed.map { ["itemIdentifier": $0["messageId"]!] })]
 }
@@ -39,9 +39,9 @@ print("== orders: \(await orderMapping.statistics)")
 for m in await deadLetters.messages { print("dead letter: \(m.body)") }
 
 // 2. The stream consumer.
-let clicks = DataStream(kinesis: "clicks", runtime: runtime)
-let streamFailures = Queue(name: "clicks-failures", runtime: runtime)
-let consumer = LambdaFunction<JSONValue, JSONValue>(name: "click-consumer", runtime: runtime) { batch, _ in
+let clicks = try DataStream(kinesis: "clicks", runtime: runtime)
+let streamFailures = try Queue(name: "clicks-failures", runtime: runtime)
+let consumer = try LambdaFunction<JSONValue, JSONValue>(name: "click-consumer", runtime: runtime) { batch, _ in
     for record in batch["Records"]?.arrayValue ?? [] {
         let data = Data(base64Encoded: record["kinesis"]?["data"]?.stringValue ?? "") ?? Data()
         if String(decoding: data, as: UTF8.self).contains("poison") { throw FunctionError(type: "BadRecord", "cannot parse") }

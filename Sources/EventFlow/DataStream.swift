@@ -44,7 +44,7 @@ public actor DataStream {
 
     public init(
         kinesis name: String, runtime: EventFlowRuntime, shardCount: Int = 1, retentionPeriod: Duration = .seconds(86_400)
-    ) {
+    ) throws(AWSError) {
         self.name = name
         self.kind = .kinesis
         self.arn = runtime.arn("kinesis", "stream/\(name)")
@@ -53,10 +53,11 @@ public actor DataStream {
         self.retentionPeriod = retentionPeriod
         self.shards = Array(repeating: [], count: max(1, shardCount))
         self.expiredByShard = Array(repeating: [], count: max(1, shardCount))
+        try runtime.registry.register(self, kind: .stream, name: name, arn: arn)
     }
 
     /// The stream of a DynamoDB table (label: the stream's creation time, as AWS names it).
-    public init(dynamoDBTable table: String, runtime: EventFlowRuntime, shardCount: Int = 1) {
+    public init(dynamoDBTable table: String, runtime: EventFlowRuntime, shardCount: Int = 1) throws(AWSError) {
         self.name = table
         self.kind = .dynamodb
         let label = AWSTime.milliseconds(runtime.clock.startDate).dropLast()  // 2025-11-24T10:00:00.000
@@ -66,6 +67,7 @@ public actor DataStream {
         self.retentionPeriod = .seconds(86_400)
         self.shards = Array(repeating: [], count: max(1, shardCount))
         self.expiredByShard = Array(repeating: [], count: max(1, shardCount))
+        try runtime.registry.register(self, kind: .stream, name: name, arn: arn)
     }
 
     public nonisolated func shardId(_ index: Int) -> String {

@@ -1,6 +1,7 @@
 import EventPatterns
 import Foundation
 import Metrics
+import DequeModule
 
 /// A named event bus with PutEvents semantics; all its rules share one compiled matcher.
 public actor EventBus {
@@ -10,43 +11,52 @@ public actor EventBus {
     private nonisolated let matcher = EventMatcher()
     private var rules: [String: Rule] = [:]
 
-    /// PutEvents' request size limit (256 KB; EventBridge has since raised it to 1 MiB).
+    /// PutEvents' request size limit (1 MB; the runtime's `limits.maxPutEventsBytes` unless given).
     public nonisolated let maxRequestBytes: Int
     public static let maxEntriesPerRequest = 10
     public static let maxTargetsPerRule = 5
 
-    /// Every event accepted, in order (for inspection in tests).
-    public private(set) var accepted: [JSONValue] = []
-    /// `accepted` keeps at least this many of the latest events (a long-running bus must not
-    /// grow without bound); it is trimmed back to this many when it reaches twice as many.
-    /// Trimming only shortens the history; routing is unaffected.
-    public private(set) var acceptedHistoryLimit = 10_000
+    /// The latest events accepted (the runtime's `historyCapacity`), oldest first, for
+    /// inspection in tests; `acceptedEvents()` streams every one.
+    public var accepted: [JSONValue] { history.elements }
+    private var history: History<JSONValue>
+    public var acceptedHistoryLimit: Int { history.capacity }
 
-    public func setAcceptedHistoryLimit(_ limit: Int) {
-        acceptedHistoryLimit = max(0, limit)
-        trimHistory()
+    public func setAcceptedHistoryLimit(_ limit: Int) { history.setCapacity(limit) }
+
+    /// Every event accepted from now on.
+    public func acceptedEvents() -> AsyncStream<JSONValue> {
+        history.makeStream { id in Task { await self.dropStream(id) } }
     }
 
-    private func remember(_ event: JSONValue) {
-        accepted.append(event)
-        if accepted.count >= 2 * max(acceptedHistoryLimit, 1) { trimHistory() }
-    }
+    private func dropStream(_ id: Int) { history.removeStream(id) }
 
-    private func trimHistory() {
-        if accepted.count > acceptedHistoryLimit { accepted.removeFirst(accepted.count - acceptedHistoryLimit) }
-    }
     /// Target deliveries that failed (a queue rejecting the message, for example).
     public private(set) var failedTargetDeliveries = 0
+    /// Accepted events not routed yet, in order; one action routes them.
+    private var unrouted = Deque<JSONValue>()
+    private var routing = false
 
-    public init(name: String, runtime: EventFlowRuntime, maxRequestBytes: Int = 262_144) {
+    public init(name: String, runtime: EventFlowRuntime, maxRequestBytes: Int? = nil) throws(AWSError) {
+        self.init(unregistered: name, runtime: runtime, maxRequestBytes: maxRequestBytes)
+        guard name != "default" else { throw ResourceRegistry.alreadyExists(.bus, name: name, arn: arn) }
+        try runtime.registry.register(self, kind: .bus, name: name, arn: arn)
+    }
+
+    private init(unregistered name: String, runtime: EventFlowRuntime, maxRequestBytes: Int?) {
         self.name = name
         self.arn = runtime.arn("events", "event-bus/\(name)")
         self.runtime = runtime
-        self.maxRequestBytes = maxRequestBytes
+        self.maxRequestBytes = maxRequestBytes ?? runtime.limits.maxPutEventsBytes
+        self.history = History(capacity: runtime.limits.historyCapacity)
     }
 
-    /// The account's default bus.
-    public static func `default`(_ runtime: EventFlowRuntime) -> EventBus { EventBus(name: "default", runtime: runtime) }
+    /// The runtime's default bus: one per runtime, as EventBridge has one per account and region.
+    public static func `default`(_ runtime: EventFlowRuntime) -> EventBus {
+        runtime.registry.existing(.bus, name: "default", arn: runtime.arn("events", "event-bus/default")) {
+            EventBus(unregistered: "default", runtime: runtime, maxRequestBytes: nil)
+        }
+    }
 
     // MARK: rules
 
@@ -55,14 +65,34 @@ public actor EventBus {
         let validName = !name.isEmpty && name.count <= 64
             && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0)) }
         guard validName else {
-            throw EventBusError(
-                type: "ValidationException",
-                message: "1 validation error detected: Value '\(name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
+            throw AWSError(.validation, "1 validation error detected: Value '\(name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
         }
         try checkTargets(targets)
         matcher.removeRule(name)
         matcher.addRule(name, pattern: pattern)
-        rules[name] = Rule(name: name, arn: runtime.arn("events", "rule/\(self.name)/\(name)"), pattern: pattern, targets: targets)
+        rules[name] = Rule(name: name, owner: nil, arn: ruleArn(name), pattern: pattern, targets: targets)
+    }
+
+    /// Rule ARNs name the bus, except on the default bus (`rule/<name>`).
+    private func ruleArn(_ rule: String) -> String {
+        runtime.arn("events", self.name == "default" ? "rule/\(rule)" : "rule/\(self.name)/\(rule)")
+    }
+
+    /// A typed source's `pipe`: the first creates the rule, later ones from the same source add
+    /// a target (up to five); a rule of that name from anywhere else is an error, since a
+    /// source's id is its rule's name and names are unique per bus.
+    func pipeSource(_ name: String, owner: SourceOwner, pattern: EventPattern, target: Target.Kind) throws(AWSError) {
+        guard let existing = rules[name] else {
+            try putRule(name, pattern: pattern, targets: [Target(id: "\(name)-target", target)])
+            rules[name]?.owner = owner
+            return
+        }
+        guard existing.owner == owner else {
+            throw AWSError(
+                .resourceAlreadyExists,
+                "Rule \(name) already exists on EventBus \(self.name): source ids name rules and must be unique per bus")
+        }
+        try putTargets(rule: name, [Target(id: "\(name)-target-\(existing.targets.count + 1)", target)])
     }
 
     public func putRule(_ name: String, pattern: String, targets: [Target] = []) throws -> Void {
@@ -72,7 +102,7 @@ public actor EventBus {
     /// Adds targets to an existing rule (at most five in all).
     public func putTargets(rule name: String, _ targets: [Target]) throws(EventBusError) {
         guard var rule = rules[name] else {
-            throw EventBusError(type: "ResourceNotFoundException", message: "Rule \(name) does not exist on EventBus \(self.name).")
+            throw AWSError(.resourceNotFound, "Rule \(name) does not exist on EventBus \(self.name).")
         }
         let merged = rule.targets.filter { t in !targets.contains { $0.id == t.id } } + targets
         try checkTargets(merged)
@@ -82,11 +112,11 @@ public actor EventBus {
 
     private func checkTargets(_ targets: [Target]) throws(EventBusError) {
         guard targets.count <= Self.maxTargetsPerRule else {
-            throw EventBusError(type: "LimitExceededException", message: "The requested resource exceeds the maximum number allowed.")
+            throw AWSError(.limitExceeded, "The requested resource exceeds the maximum number allowed.")
         }
         for t in targets {
             if case .bus = t.kind, case .event = t.input {} else if case .bus = t.kind {
-                throw EventBusError(type: "ValidationException", message: "Event bus rule target does not support target input.")
+                throw AWSError(.validation, "Event bus rule target does not support target input.")
             }
         }
     }
@@ -102,12 +132,10 @@ public actor EventBus {
 
     public func putEvents(_ entries: [PutEventsEntry]) async throws(EventBusError) -> PutEventsResponse {
         guard entries.count <= Self.maxEntriesPerRequest else {
-            throw EventBusError(
-                type: "ValidationException",
-                message: "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10")
+            throw AWSError(.validation, "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10")
         }
         guard entries.reduce(0, { $0 + $1.size }) <= maxRequestBytes else {
-            throw EventBusError(type: "ValidationException", message: "Total size of the entries in the request is over the limit.")
+            throw AWSError(.validation, "Total size of the entries in the request is over the limit.")
         }
         var results: [PutEventsResponse.Entry] = []
         var failed = 0
@@ -115,8 +143,7 @@ public actor EventBus {
             switch envelope(entry) {
             case .success(let event):
                 results.append(.accepted(eventId: event["id"]!.stringValue!))
-                remember(event)
-                await route(event)
+                accept(event)
             case .failure(let error):
                 failed += 1
                 results.append(.failed(errorCode: error.type, errorMessage: error.message))
@@ -128,13 +155,13 @@ public actor EventBus {
     /// Builds the EventBridge envelope, or the per-entry error.
     private func envelope(_ entry: PutEventsEntry) -> Result<JSONValue, EventBusError> {
         func missing(_ field: String) -> EventBusError {
-            EventBusError(type: "InvalidArgument", message: "Parameter \(field) is not valid. Reason: \(field) is a required argument.")
+            AWSError(.invalidArgument, "Parameter \(field) is not valid. Reason: \(field) is a required argument.")
         }
         guard let source = entry.source, !source.isEmpty else { return .failure(missing("Source")) }
         guard let detailType = entry.detailType, !detailType.isEmpty else { return .failure(missing("DetailType")) }
         guard let detailText = entry.detail, !detailText.isEmpty else { return .failure(missing("Detail")) }
         guard let detail = try? JSONParser.parse(detailText), case .object = detail else {
-            return .failure(EventBusError(type: "MalformedDetail", message: "Detail is malformed."))
+            return .failure(AWSError(.malformedDetail, "Detail is malformed."))
         }
         let time = entry.time ?? AWSTime.seconds(runtime.clock.date(at: runtime.clock.now))
         return .success([
@@ -144,36 +171,45 @@ public actor EventBus {
         ])
     }
 
+    /// Keeps an accepted event and queues it for routing. PutEvents answers once its entries are
+    /// accepted; targets get the events afterwards, in order, from one routing action.
+    private func accept(_ event: JSONValue) {
+        history.append(event)
+        let id = event["id"]?.stringValue ?? ""
+        runtime.record(.accepted, resource: arn, id: id)
+        unrouted.append(event)
+        guard !routing else { return }
+        routing = true
+        runtime.performSoon { await self.routeQueued() }
+    }
+
+    private func routeQueued() async {
+        while let event = unrouted.popFirst() { await route(event) }
+        routing = false
+    }
+
     /// Sends an accepted event to every target of every matching rule.
-    func route(_ event: JSONValue) async {
+    private func route(_ event: JSONValue) async {
+        let id = event["id"]?.stringValue ?? ""
         for name in matcher.matches(event: event) {
             guard let rule = rules[name] else { continue }
             Counter(label: "MatchedEvents", dimensions: [("RuleName", name)], factory: runtime.metrics).increment()
+            runtime.record(.matched, resource: arn, id: id, rule: name)
             for target in rule.targets {
-                guard let input = target.input.render(event, ruleName: rule.name, ruleArn: rule.arn) else { continue }
-                await deliver(input, event: event, to: target)
+                guard let input = target.input.render(event, ruleName: rule.name, ruleArn: rule.arn) else {
+                    runtime.record(.dropped, resource: rule.arn, id: id, rule: name, target: target.kind.arn, reason: "InputPath selected nothing")
+                    continue
+                }
+                if case .bus(let other) = target.kind, other === self { continue }
+                let delivered = await runtime.deliver(
+                    Delivery(.json(target.kind.isBus ? event : input)), to: target.kind.deliveryTarget, from: rule.arn, id: id, rule: name)
+                if !delivered { failedTargetDeliveries += 1 }
             }
         }
     }
 
-    private func deliver(_ input: JSONValue, event: JSONValue, to target: Target) async {
-        let text: String
-        if case .string(let s) = input { text = s } else { text = input.jsonText }
-        switch target.kind {
-        case .function(let f): await f.invokeAsynchronously(input)
-        case .queue(let q):
-            do { try await q.send(text) } catch { failedTargetDeliveries += 1 }
-        case .topic(let t): await t.publish(text)
-        case .handler(let h): await h(input)
-        case .bus(let other):
-            guard other !== self else { return }
-            await other.acceptForwarded(event)
-        }
-    }
-
     /// An event forwarded from another bus: kept as it is and routed here.
-    func acceptForwarded(_ event: JSONValue) async {
-        remember(event)
-        await route(event)
+    func acceptForwarded(_ event: JSONValue) {
+        accept(event)
     }
 }

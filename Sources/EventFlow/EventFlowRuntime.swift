@@ -18,6 +18,12 @@ public actor EventFlowRuntime {
     /// Where Lambda's metrics go: the process-wide `MetricsSystem` by default; tests pass their
     /// own factory (swift-metrics' `TestMetrics`) to read them per runtime.
     public nonisolated let metrics: any MetricsFactory
+    /// Size limits and history capacities resources get unless they are given their own.
+    public nonisolated let limits: RuntimeLimits
+    /// Every bus, queue, topic, function and stream of this runtime, by name and ARN.
+    public nonisolated let registry = ResourceRegistry()
+    /// Every step of every event, message and invocation (the latest `limits.activityCapacity`).
+    public nonisolated let activity: ActivityLog
 
     /// Scheduled actions not yet started, by ticket, and the same ordered by due time so that
     /// "is anything due?" costs O(log n) rather than a scan (entries of started actions are
@@ -40,8 +46,11 @@ public actor EventFlowRuntime {
 
     public init(
         account: String = "123456789012", region: String = "us-east-1", clock: RuntimeClock = .continuous,
-        ids: IDGenerator = .random, logger: Logger = Logger(label: "eventflow"), metrics: (any MetricsFactory)? = nil
+        ids: IDGenerator = .random, logger: Logger = Logger(label: "eventflow"), metrics: (any MetricsFactory)? = nil,
+        limits: RuntimeLimits = RuntimeLimits()
     ) {
+        self.limits = limits
+        self.activity = ActivityLog(capacity: limits.activityCapacity)
         self.metrics = metrics ?? MetricsSystem.factory
         self.account = account
         self.region = region
@@ -63,7 +72,8 @@ public actor EventFlowRuntime {
     /// made a thousand retries due at one instant cost half a second of real time: the clock
     /// resumes its sleepers one by one, spawning twenty yielding tasks after each.) Otherwise
     /// each delayed action sleeps on the clock by itself.
-    public func schedule(after delay: Duration, _ work: @escaping @Sendable () async -> Void) {
+    @discardableResult
+    public func schedule(after delay: Duration, _ work: @escaping @Sendable () async -> Void) -> Int {
         let ticket = nextTicket
         nextTicket += 1
         let due = clock.now + delay
@@ -71,16 +81,59 @@ public actor EventFlowRuntime {
         dueOrder.insert(Due(at: due, ticket: ticket))
         if delay <= .zero {
             run(ticket, work)
-            return
+            return ticket
         }
         if clock.canAdvance {
             waiting[ticket] = work
-            return
+            return ticket
         }
-        Task {
+        sleepers[ticket] = Task {
             try? await clock.sleepUntil(due)
-            self.run(ticket, work)
+            self.runIfPending(ticket, work)
         }
+        return ticket
+    }
+
+    /// Sleeping tasks of scheduled actions on a clock the runtime does not move, by ticket.
+    private var sleepers: [Int: Task<Void, Never>] = [:]
+
+    private func runIfPending(_ ticket: Int, _ work: @escaping @Sendable () async -> Void) {
+        sleepers[ticket] = nil
+        guard pending[ticket] != nil else { return }
+        run(ticket, work)
+    }
+
+    /// Withdraws a scheduled action that has not started (a time-out whose attempt finished).
+    public func cancel(_ ticket: Int) {
+        guard pending.removeValue(forKey: ticket) != nil else { return }
+        waiting[ticket] = nil
+        sleepers.removeValue(forKey: ticket)?.cancel()
+    }
+
+    /// Handlers and actions suspended in `sleep(for:)`: running, but waiting for the clock, so
+    /// `settle()` does not wait for them.
+    private var parked = 0
+
+    /// Suspends the caller for `duration` on the runtime's clock (a handler simulating its own
+    /// duration: `context.sleep(for:)`). With a clock the runtime moves itself the wake-up is one
+    /// of its scheduled actions, so `advance(by:)` stops there. Throws `CancellationError` when
+    /// the task is cancelled (a timed-out handler).
+    public func sleep(for duration: Duration) async throws {
+        try Task.checkCancellation()
+        if duration <= .zero { return }
+        let wake = Wake()
+        let ticket = schedule(after: duration) { wake.fire(cancelled: false) }
+        parked += 1
+        noteProgress()
+        await withTaskCancellationHandler {
+            await wake.wait()
+        } onCancel: {
+            wake.fire(cancelled: true)
+            Task { await self.cancel(ticket) }
+        }
+        parked -= 1
+        noteProgress()
+        if wake.wasCancelled { throw CancellationError() }
     }
 
     /// Starts the earliest waiting action whose instant has come, if any.
@@ -129,7 +182,7 @@ public actor EventFlowRuntime {
 
     /// Whether nothing is running and nothing is due by now.
     public var isIdle: Bool {
-        guard running == 0, launching.load(ordering: .sequentiallyConsistent) == 0 else { return false }
+        guard running - parked == 0, launching.load(ordering: .sequentiallyConsistent) == 0 else { return false }
         guard let next = nextDue else { return true }
         return next > clock.now
     }

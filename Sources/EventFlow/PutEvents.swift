@@ -28,20 +28,24 @@ public struct PutEventsResponse: Sendable, Equatable {
     public var failedEntryCount: Int
     public var entries: [Entry]
 
+    public init(failedEntryCount: Int, entries: [Entry]) {
+        self.failedEntryCount = failedEntryCount
+        self.entries = entries
+    }
+
     public enum Entry: Sendable, Equatable {
         case accepted(eventId: String)
         case failed(errorCode: String, errorMessage: String)
     }
 }
 
-/// A PutEvents request rejected as a whole.
-public struct EventBusError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var type: String
-    public var message: String
-    public var description: String { "\(type): \(message)" }
 
-    public init(type: String, message: String) {
-        self.type = type
-        self.message = message
+extension PutEventsEntry {
+    /// An entry whose detail is `detail` encoded as JSON.
+    public init<Detail: Encodable>(
+        source: String, detailType: String, encoding detail: Detail, resources: [String] = [], time: String? = nil
+    ) throws {
+        let text = try JSONBridge.encode(detail).jsonText
+        self.init(source: source, detailType: detailType, detail: text, resources: resources, time: time)
     }
 }

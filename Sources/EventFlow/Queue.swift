@@ -1,3 +1,5 @@
+import EventPatterns
+
 /// A message queue with SQS semantics: send, receive with a visibility timeout, delete by
 /// receipt handle, long polling, receive counts, a redrive policy to a dead-letter queue and a
 /// retention period. Used as a destination, a dead-letter queue, a rule target and the source
@@ -7,7 +9,8 @@ public actor Queue {
     public nonisolated let arn: String
     nonisolated let runtime: EventFlowRuntime
 
-    /// SQS's message size limit (256 KB).
+    /// SQS's message size limit, body plus attributes (1 MB; the runtime's
+    /// `limits.maxQueueMessageBytes` unless given).
     public nonisolated let maxMessageBytes: Int
     /// The queue's default visibility timeout (SQS: 30 s), used by event source mappings.
     public nonisolated let visibilityTimeout: Duration
@@ -49,15 +52,18 @@ public actor Queue {
         /// When it was sent and first received, as offsets on the runtime's clock.
         public var sentAt: Duration
         public var firstReceivedAt: Duration?
-    }
 
-    public enum QueueError: Error, Equatable, CustomStringConvertible {
-        case messageTooLong(bytes: Int, limit: Int)
-        public var description: String {
-            switch self {
-            case .messageTooLong(let bytes, let limit):
-                return "One or more parameters are invalid. Reason: Message must be shorter than \(limit) bytes. (\(bytes) bytes)"
-            }
+        public init(
+            messageId: String, body: String, attributes: [String: Attribute] = [:], receiptHandle: String = "",
+            receiveCount: Int = 0, sentAt: Duration = .zero, firstReceivedAt: Duration? = nil
+        ) {
+            self.messageId = messageId
+            self.body = body
+            self.attributes = attributes
+            self.receiptHandle = receiptHandle
+            self.receiveCount = receiveCount
+            self.sentAt = sentAt
+            self.firstReceivedAt = firstReceivedAt
         }
     }
 
@@ -74,30 +80,46 @@ public actor Queue {
     public private(set) var expiredMessages: [Message] = []
 
     public init(
-        name: String, runtime: EventFlowRuntime, maxMessageBytes: Int = 262_144, visibilityTimeout: Duration = .seconds(30),
+        name: String, runtime: EventFlowRuntime, maxMessageBytes: Int? = nil, visibilityTimeout: Duration = .seconds(30),
         messageRetentionPeriod: Duration = .seconds(345_600), redrivePolicy: RedrivePolicy? = nil
-    ) {
+    ) throws(AWSError) {
         self.name = name
         self.arn = runtime.arn("sqs", name)
         self.runtime = runtime
-        self.maxMessageBytes = maxMessageBytes
+        self.maxMessageBytes = maxMessageBytes ?? runtime.limits.maxQueueMessageBytes
         self.visibilityTimeout = visibilityTimeout
         self.messageRetentionPeriod = messageRetentionPeriod
         self.redrivePolicy = redrivePolicy
+        try runtime.registry.register(self, kind: .queue, name: name, arn: arn)
     }
 
     public func setRedrivePolicy(_ policy: RedrivePolicy?) { redrivePolicy = policy }
 
     /// Sends a message; returns its id.
     @discardableResult
-    public func send(_ body: String, attributes: [String: Attribute] = [:]) throws(QueueError) -> String {
-        let size = body.utf8.count + attributes.reduce(0) { $0 + $1.key.utf8.count + $1.value.dataType.utf8.count + $1.value.stringValue.utf8.count }
+    public func send(_ body: String, attributes: [String: Attribute] = [:]) throws(AWSError) -> String {
+        let size = Self.size(body, attributes)
         guard size <= maxMessageBytes else { throw .messageTooLong(bytes: size, limit: maxMessageBytes) }
         let id = runtime.ids.make()
         let message = Message(
             messageId: id, body: body, attributes: attributes, receiptHandle: "", receiveCount: 0, sentAt: runtime.clock.now)
         arrive(message)
         return id
+    }
+
+    /// SQS's size of a message: the body's UTF-8 bytes plus each attribute's name, type and value.
+    static func size(_ body: String, _ attributes: [String: Attribute]) -> Int {
+        body.utf8.count + attributes.reduce(0) { $0 + $1.key.utf8.count + $1.value.dataType.utf8.count + $1.value.stringValue.utf8.count }
+    }
+
+    /// Sends `value` as JSON text.
+    @discardableResult
+    public func send<T: Encodable>(json value: T, attributes: [String: Attribute] = [:]) throws(AWSError) -> String {
+        let text: String
+        do { text = try JSONBridge.encode(value).jsonText } catch {
+            throw AWSError(.sqsInvalidParameterValue, "the message could not be encoded as JSON: \(error)")
+        }
+        return try send(text, attributes: attributes)
     }
 
     /// Stores a new message and tells whoever waits: long polls and event source mappings.
@@ -156,6 +178,21 @@ public actor Queue {
             guard now - entry.message.sentAt >= messageRetentionPeriod else { return false }
             expiredMessages.append(entry.message)
             return true
+        }
+    }
+
+    /// Receives up to `max` messages and decodes each body as JSON into `T`. A body that does
+    /// not decode is an error naming the message; the messages received stay hidden for the
+    /// visibility timeout like any others.
+    public func receive<T: Decodable>(
+        as type: T.Type, max: Int = 1, visibilityTimeout: Duration? = nil
+    ) async throws -> [(message: Message, value: T)] {
+        try await receive(max: max, visibilityTimeout: visibilityTimeout).map { m in
+            do {
+                return (m, try JSONBridge.decode(T.self, from: try JSONParser.parse(m.body)))
+            } catch {
+                throw AWSError(.sqsInvalidParameterValue, "message \(m.messageId) of \(name) is not a \(T.self): \(error)")
+            }
         }
     }
 

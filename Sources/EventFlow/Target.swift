@@ -9,7 +9,24 @@ public struct Target: Sendable {
         case topic(Topic)
         /// Bus-to-bus: the event is put on the other bus unchanged.
         case bus(EventBus)
-        case handler(@Sendable (JSONValue) async -> Void)
+        case handler(@Sendable (JSONValue) async throws -> Void)
+
+        var deliveryTarget: DeliveryTarget {
+            switch self {
+            case .function(let f): return .function(f)
+            case .queue(let q): return .queue(q)
+            case .topic(let t): return .topic(t)
+            case .bus(let b): return .bus(b)
+            case .handler(let h): return .handler(h)
+            }
+        }
+
+        var arn: String { deliveryTarget.arn }
+
+        var isBus: Bool {
+            if case .bus = self { return true }
+            return false
+        }
     }
 
     public var id: String
@@ -26,6 +43,8 @@ public struct Target: Sendable {
 /// A rule on a bus: a name, a compiled pattern and up to five targets.
 public struct Rule: Sendable {
     public var name: String
+    /// The typed source that created the rule, if one did (see `EventSource.pipe`).
+    var owner: SourceOwner?
     public var arn: String
     public var pattern: EventPattern
     public var targets: [Target]

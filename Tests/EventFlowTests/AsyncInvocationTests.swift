@@ -8,8 +8,8 @@ struct AsyncInvocationTests {
     @Test("success: 202 at once, then the record on the success queue, exactly as AWS writes it")
     func success() async throws {
         let h = Harness()
-        let ok = Queue(name: "ok", runtime: h.runtime)
-        let fn = LambdaFunction<Order, Approval>(name: "approve", runtime: h.runtime) { order, _ in
+        let ok = try Queue(name: "ok", runtime: h.runtime)
+        let fn = try LambdaFunction<Order, Approval>(name: "approve", runtime: h.runtime) { order, _ in
             Approval(approved: order.amount < 500)
         }
         try await fn.putEventInvokeConfig(EventInvokeConfig(onSuccess: .queue(ok)))
@@ -28,10 +28,10 @@ struct AsyncInvocationTests {
     @Test("failure: retries after 60 s and 120 s, then RetriesExhausted to the destination and the DLQ")
     func retriesExhausted() async throws {
         let h = Harness()
-        let failed = Queue(name: "failed", runtime: h.runtime)
-        let dlq = Queue(name: "dlq", runtime: h.runtime)
+        let failed = try Queue(name: "failed", runtime: h.runtime)
+        let dlq = try Queue(name: "dlq", runtime: h.runtime)
         let attempts = AttemptLog()
-        let fn = LambdaFunction<Order, Approval>(name: "charge", runtime: h.runtime, deadLetter: .queue(dlq)) { _, ctx in
+        let fn = try LambdaFunction<Order, Approval>(name: "charge", runtime: h.runtime, deadLetter: .queue(dlq)) { _, ctx in
             await attempts.record(ctx.attempt)
             throw Declined()
         }
@@ -66,8 +66,8 @@ struct AsyncInvocationTests {
     @Test("maximum event age 60: one attempt, then EventAgeExceeded at once (the look-ahead)")
     func eventAge60() async throws {
         let h = Harness()
-        let failed = Queue(name: "failed", runtime: h.runtime)
-        let fn = LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in throw FunctionError("nope") }
+        let failed = try Queue(name: "failed", runtime: h.runtime)
+        let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in throw FunctionError("nope") }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumEventAgeInSeconds: 60, onFailure: .queue(failed)))
         _ = try await fn.invoke(.event, Order(orderId: "o", amount: 1))
         await h.settle()
@@ -82,8 +82,8 @@ struct AsyncInvocationTests {
     @Test("maximum event age 90: two attempts, then EventAgeExceeded")
     func eventAge90() async throws {
         let h = Harness()
-        let failed = Queue(name: "failed", runtime: h.runtime)
-        let fn = LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in throw Declined() }
+        let failed = try Queue(name: "failed", runtime: h.runtime)
+        let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in throw Declined() }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumEventAgeInSeconds: 90, onFailure: .queue(failed)))
         _ = try await fn.invoke(.event, Order(orderId: "o", amount: 1))
         await h.advance(by: .seconds(60))
@@ -97,8 +97,8 @@ struct AsyncInvocationTests {
     @Test("retries 0: one attempt, RetriesExhausted with count 1")
     func noRetries() async throws {
         let h = Harness()
-        let failed = Queue(name: "failed", runtime: h.runtime)
-        let fn = LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in throw Declined() }
+        let failed = try Queue(name: "failed", runtime: h.runtime)
+        let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in throw Declined() }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 0, onFailure: .queue(failed)))
         _ = try await fn.invoke(.event, Order(orderId: "o", amount: 1))
         await h.settle()
@@ -110,8 +110,8 @@ struct AsyncInvocationTests {
     @Test("reserved concurrency 0: ZeroReservedConcurrency, count 0, no response fields")
     func zeroReservedConcurrency() async throws {
         let h = Harness()
-        let failed = Queue(name: "failed", runtime: h.runtime)
-        let fn = LambdaFunction<Order, Approval>(name: "off", runtime: h.runtime, reservedConcurrency: 0) { _, _ in
+        let failed = try Queue(name: "failed", runtime: h.runtime)
+        let fn = try LambdaFunction<Order, Approval>(name: "off", runtime: h.runtime, reservedConcurrency: 0) { _, _ in
             Approval(approved: true)
         }
         try await fn.putEventInvokeConfig(EventInvokeConfig(onFailure: .queue(failed)))
@@ -126,8 +126,8 @@ struct AsyncInvocationTests {
     @Test("synchronous invocation returns the result and never triggers destinations")
     func synchronous() async throws {
         let h = Harness()
-        let q = Queue(name: "q", runtime: h.runtime)
-        let fn = LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { o, _ in
+        let q = try Queue(name: "q", runtime: h.runtime)
+        let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { o, _ in
             if o.amount > 100 { throw FunctionError(type: "TooMuch", "over limit") }
             return Approval(approved: true)
         }
@@ -142,24 +142,33 @@ struct AsyncInvocationTests {
         #expect(try await fn.invoke(.dryRun, Order(orderId: "c", amount: 1)).statusCode == 204)
     }
 
-    @Test("an Event payload over the limit is rejected by Invoke itself")
+    @Test("an Event payload over the limit (1 MB by default, settable) is rejected by Invoke itself")
     func payloadTooLarge() async throws {
         let h = Harness()
-        let fn = LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
-        await h.settle()
-        let big = Order(orderId: String(repeating: "x", count: 262_144), amount: 1)
-        await #expect(throws: LambdaError(type: "RequestEntityTooLargeException", message: "262169 byte payload is too large for the Event invocation type (limit 262144 bytes)")) {
+        let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
+        #expect(await fn.maxAsyncPayloadBytes == 1_048_576)
+        let big = Order(orderId: String(repeating: "x", count: 1_048_576), amount: 1)
+        await #expect(throws: AWSError(.requestEntityTooLarge, "1048601 byte payload is too large for the Event invocation type (limit 1048576 bytes)")) {
             try await fn.invoke(.event, big)
         }
+        let small = try LambdaFunction<Order, Approval>(name: "g", runtime: h.runtime, maxAsyncPayloadBytes: 262_144) { _, _ in Approval(approved: true) }
+        let medium = Order(orderId: String(repeating: "x", count: 262_144), amount: 1)
+        await #expect(throws: AWSError(.requestEntityTooLarge, "262169 byte payload is too large for the Event invocation type (limit 262144 bytes)")) {
+            try await small.invoke(.event, medium)
+        }
+        // The same JSON payload through a rule target is refused the same way, and recorded.
+        await #expect(throws: AWSError(.requestEntityTooLarge, "262169 byte payload is too large for the Event invocation type (limit 262144 bytes)")) {
+            try await small.invokeAsynchronously(["amount": 1, "orderId": .string(String(repeating: "x", count: 262_144))])
+        }
+        #expect(await small.outcomes.isEmpty)
     }
 
-    @Test("throttled events back off 1 s, 2 s, 4 s ... without using retry attempts")
+    @Test("throttled events wait in the queue and start when an execution frees, without using retry attempts")
     func throttling() async throws {
         let h = Harness()
-        let done = Queue(name: "done", runtime: h.runtime)
-        let clock = h.clock
-        let fn = LambdaFunction<Order, Approval>(name: "slow", runtime: h.runtime, reservedConcurrency: 1) { _, _ in
-            try await clock.sleep(for: .seconds(5))
+        let done = try Queue(name: "done", runtime: h.runtime)
+        let fn = try LambdaFunction<Order, Approval>(name: "slow", runtime: h.runtime, reservedConcurrency: 1, timeout: .seconds(10)) { _, context in
+            try await context.sleep(for: .seconds(5))
             return Approval(approved: true)
         }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 0, onSuccess: .queue(done)))
@@ -168,9 +177,10 @@ struct AsyncInvocationTests {
         for _ in 0..<12 { await h.advance(by: .seconds(1)) }
         let records = try await done.messages.map { try JSONParser.parse($0.body) }
         #expect(records.map { $0["requestPayload"]?["orderId"] } == ["first", "second"])
-        // The second ran once, after being throttled at 0 s, 1 s and 3 s (retry at 7 s), finishing at 12 s.
+        // The second waited while the first ran (0–5 s), then ran once, finishing at 10 s.
         #expect(records.map { $0["requestContext"]?["approximateInvokeCount"] } == [1, 1])
-        #expect(records.last?["timestamp"] == "2025-11-24T10:00:12.000Z")
+        #expect(records.map { $0["timestamp"] } == ["2025-11-24T10:00:05.000Z", "2025-11-24T10:00:10.000Z"])
+        #expect(h.runtime.activity.entries(.throttled).map(\.id) == ["00000000-0000-4000-8000-000000000002"])
     }
 }
 

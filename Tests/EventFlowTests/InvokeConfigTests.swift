@@ -6,8 +6,8 @@ struct InvokeConfigTests {
     @Test("put replaces, update merges, get returns AWS's shape")
     func putUpdateGet() async throws {
         let h = Harness()
-        let q = Queue(name: "q", runtime: h.runtime)
-        let fn = LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
+        let q = try Queue(name: "q", runtime: h.runtime)
+        let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 2, maximumEventAgeInSeconds: 60))
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 0))
         #expect(
@@ -20,38 +20,30 @@ struct InvokeConfigTests {
                 == #"{"FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST","MaximumRetryAttempts":0,"MaximumEventAgeInSeconds":60,"DestinationConfig":{"OnSuccess":{},"OnFailure":{"Destination":"arn:aws:sqs:us-east-1:123456789012:q"}}}"#)
         try await fn.deleteEventInvokeConfig()
         await #expect(
-            throws: LambdaError(
-                type: "ResourceNotFoundException",
-                message: "The function arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST doesn't have an EventInvokeConfig")
+            throws: AWSError(.resourceNotFound, "The function arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST doesn't have an EventInvokeConfig")
         ) { try await fn.getEventInvokeConfig() }
     }
 
     @Test("AWS's validation errors")
     func validation() async throws {
         let h = Harness()
-        let fn = LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
-        await #expect(throws: LambdaError(type: "InvalidParameterValueException", message: "You must specify at least one of error handling or destination setting.")) {
+        let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
+        await #expect(throws: AWSError(.invalidParameterValue, "You must specify at least one of error handling or destination setting.")) {
             try await fn.putEventInvokeConfig(EventInvokeConfig())
         }
         await #expect(
-            throws: LambdaError(
-                type: "ValidationException",
-                message: "1 validation error detected: Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2")
+            throws: AWSError(.validation, "1 validation error detected: Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2")
         ) { try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 3)) }
         await #expect(
-            throws: LambdaError(
-                type: "ValidationException",
-                message: "1 validation error detected: Value '59' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60")
+            throws: AWSError(.validation, "1 validation error detected: Value '59' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60")
         ) { try await fn.putEventInvokeConfig(EventInvokeConfig(maximumEventAgeInSeconds: 59)) }
-        await #expect(throws: LambdaError(type: "InvalidParameterValueException", message: "You can't specify the function as a destination for itself.")) {
+        await #expect(throws: AWSError(.invalidParameterValue, "You can't specify the function as a destination for itself.")) {
             try await fn.putEventInvokeConfig(EventInvokeConfig(onFailure: .function(fn)))
         }
         await #expect(
-            throws: LambdaError(
-                type: "ResourceNotFoundException",
-                message: "The function arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST doesn't have an EventInvokeConfig")
+            throws: AWSError(.resourceNotFound, "The function arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST doesn't have an EventInvokeConfig")
         ) { try await fn.updateEventInvokeConfig(maximumRetryAttempts: 1) }
-        await #expect(throws: LambdaError(type: "ResourceNotFoundException", message: "Function not found: arn:aws:lambda:us-east-1:123456789012:function:f:7")) {
+        await #expect(throws: AWSError(.resourceNotFound, "Function not found: arn:aws:lambda:us-east-1:123456789012:function:f:7")) {
             try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 1), qualifier: "7")
         }
     }
@@ -59,7 +51,7 @@ struct InvokeConfigTests {
     @Test("configs are per qualifier and a published version starts without one")
     func qualifiers() async throws {
         let h = Harness()
-        let fn = LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
+        let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 1))
         let v = await fn.publishVersion()
         #expect(v == "1")

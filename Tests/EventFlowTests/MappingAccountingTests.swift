@@ -12,12 +12,12 @@ struct MappingAccountingTests {
     func sqs(seed: UInt64) async throws {
         let h = Harness()
         var rng = OutcomeGuaranteeTests.Rng(state: seed)
-        let dlq = Queue(name: "dlq", runtime: h.runtime)
-        let queue = Queue(
+        let dlq = try Queue(name: "dlq", runtime: h.runtime)
+        let queue = try Queue(
             name: "work", runtime: h.runtime, visibilityTimeout: .seconds(20),
             redrivePolicy: .init(deadLetterQueue: dlq, maxReceiveCount: Int(rng.next() % 4) + 1))
         let dice = FailureDice(seed: seed &* 7919, percent: rng.next() % 60)
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { payload, _ in
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { payload, _ in
             let records = payload["Records"]?.arrayValue ?? []
             if await dice.roll() { throw Poison() }
             var failed: [JSONValue] = []
@@ -47,10 +47,10 @@ struct MappingAccountingTests {
     func streams(seed: UInt64) async throws {
         let h = Harness()
         var rng = OutcomeGuaranteeTests.Rng(state: seed)
-        let stream = DataStream(kinesis: "s", runtime: h.runtime, shardCount: Int(rng.next() % 3) + 1)
-        let failures = Queue(name: "failures", runtime: h.runtime)
+        let stream = try DataStream(kinesis: "s", runtime: h.runtime, shardCount: Int(rng.next() % 3) + 1)
+        let failures = try Queue(name: "failures", runtime: h.runtime)
         let dice = FailureDice(seed: seed &* 104_729, percent: rng.next() % 50)
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
             if await dice.roll() { throw Poison() }
             let records = payload["Records"]?.arrayValue ?? []
             if let r = records.randomElementIf(await dice.roll()) {

@@ -46,8 +46,8 @@ private func decodeBase64(_ s: String) -> [UInt8]? {
 
 extension Harness {
     /// A function that logs each batch it receives (one field per record) and succeeds.
-    func recorder(_ name: String, _ log: BatchLog, _ field: @escaping @Sendable (JSONValue) -> String) -> LambdaFunction<JSONValue, JSONValue> {
-        LambdaFunction<JSONValue, JSONValue>(name: name, runtime: runtime) { payload, _ in
+    func recorder(_ name: String, _ log: BatchLog, _ field: @escaping @Sendable (JSONValue) -> String) throws -> LambdaFunction<JSONValue, JSONValue> {
+        try LambdaFunction<JSONValue, JSONValue>(name: name, runtime: runtime) { payload, _ in
             await log.record(payload, field: field)
             return .null
         }

@@ -7,16 +7,16 @@ import Testing
 struct MappingValidationTests {
     static func error(
         _ configuration: EventSourceMappingConfiguration, stream: Bool = false, dynamo: Bool = false
-    ) async -> LambdaError? {
+    ) async throws -> AWSError? {
         let h = Harness()
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "fn", runtime: h.runtime) { _, _ in .null }
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "fn", runtime: h.runtime) { _, _ in .null }
         let source: MappingSource
         if dynamo {
-            source = .stream(DataStream(dynamoDBTable: "T", runtime: h.runtime))
+            source = .stream(try DataStream(dynamoDBTable: "T", runtime: h.runtime))
         } else if stream {
-            source = .stream(DataStream(kinesis: "s", runtime: h.runtime))
+            source = .stream(try DataStream(kinesis: "s", runtime: h.runtime))
         } else {
-            source = .queue(Queue(name: "q", runtime: h.runtime))
+            source = .queue(try Queue(name: "q", runtime: h.runtime))
         }
         do {
             _ = try await EventSourceMapping.create(source: source, function: fn, configuration: configuration, runtime: h.runtime)
@@ -24,14 +24,15 @@ struct MappingValidationTests {
         } catch {
             return error
         }
+        
     }
 
-    static let validation = "ValidationException"
-    static let invalid = "InvalidParameterValueException"
+    static let validation = AWSError.Code.validation
+    static let invalid = AWSError.Code.invalidParameterValue
 
     @Test("ranges and source-specific rules, with AWS's error types and texts")
-    func errors() async {
-        let cases: [(EventSourceMappingConfiguration, Bool, String, String)] = [
+    func errors() async throws {
+        let cases: [(EventSourceMappingConfiguration, Bool, AWSError.Code, String)] = [
             (.init(batchSize: 0), false, Self.validation,
              "1 validation error detected: Value '0' at 'batchSize' failed to satisfy constraint: Member must have value greater than or equal to 1"),
             (.init(batchSize: 10_001), false, Self.validation,
@@ -40,7 +41,7 @@ struct MappingValidationTests {
              "1 validation error detected: Value '301' at 'maximumBatchingWindowInSeconds' failed to satisfy constraint: Member must have value less than or equal to 300"),
             (.init(batchSize: 11), false, Self.invalid,
              "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"),
-            (.init(onFailure: .topic(Topic(name: "t", runtime: Harness().runtime))), false, Self.invalid,
+            (.init(onFailure: .topic(try Topic(name: "t", runtime: Harness().runtime))), false, Self.invalid,
              "Unsupported DestinationConfig parameter for given event source mapping type."),
             (.init(bisectBatchOnFunctionError: true), false, Self.invalid,
              "Unsupported BisectBatchOnFunctionError parameter for given event source mapping type."),
@@ -63,36 +64,32 @@ struct MappingValidationTests {
              "Invalid filter pattern definition."),
         ]
         for (configuration, stream, type, message) in cases {
-            let e = await Self.error(configuration, stream: stream)
-            #expect(e == LambdaError(type: type, message: message))
+            let e = try await Self.error(configuration, stream: stream)
+            #expect(e == AWSError(type, message))
         }
         #expect(
-            await Self.error(.init(startingPosition: .atTimestamp(Date())), dynamo: true)
-                == LambdaError(type: Self.invalid, message: "Unsupported starting position AT_TIMESTAMP for DynamoDB stream event sources."))
-        #expect(await Self.error(.init(batchSize: 10_000, maximumBatchingWindowInSeconds: 1)) == nil)
-        #expect(await Self.error(.init(filters: [#"{"body": ["plain text"]}"#])) == nil)
+            try await Self.error(.init(startingPosition: .atTimestamp(Date())), dynamo: true)
+                == AWSError(Self.invalid, "Unsupported starting position AT_TIMESTAMP for DynamoDB stream event sources."))
+        #expect(try await Self.error(.init(batchSize: 10_000, maximumBatchingWindowInSeconds: 1)) == nil)
+        #expect(try await Self.error(.init(filters: [#"{"body": ["plain text"]}"#])) == nil)
     }
 
     @Test("a second mapping of the same source and function is a ResourceConflictException naming the first")
     func duplicates() async throws {
         let h = Harness()
-        let queue = Queue(name: "jobs", runtime: h.runtime)
-        let stream = DataStream(kinesis: "events", runtime: h.runtime)
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { _, _ in .null }
+        let queue = try Queue(name: "jobs", runtime: h.runtime)
+        let stream = try DataStream(kinesis: "events", runtime: h.runtime)
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { _, _ in .null }
         let first = try await EventSourceMapping.create(source: .queue(queue), function: fn, runtime: h.runtime)
         await #expect(
-            throws: LambdaError(
-                type: "ResourceConflictException",
-                message: "An event source mapping with SQS arn (\" arn:aws:sqs:us-east-1:123456789012:jobs \") and function (\" worker \") already exists. Please update or delete the existing mapping with UUID \(first.uuid)")
+            throws: AWSError(.resourceConflict, "An event source mapping with SQS arn (\" arn:aws:sqs:us-east-1:123456789012:jobs \") and function (\" worker \") already exists. Please update or delete the existing mapping with UUID \(first.uuid)")
         ) {
             _ = try await EventSourceMapping.create(source: .queue(queue), function: fn, runtime: h.runtime)
         }
         let onStream = try await EventSourceMapping.create(
             source: .stream(stream), function: fn, configuration: .init(startingPosition: .latest), runtime: h.runtime)
         await #expect(
-            throws: LambdaError(
-                type: "ResourceConflictException",
-                message: "The event source arn (\" arn:aws:kinesis:us-east-1:123456789012:stream/events \") and function (\" worker \") provided mapping already exists. Please update or delete the existing mapping with UUID \(onStream.uuid)")
+            throws: AWSError(.resourceConflict, "The event source arn (\" arn:aws:kinesis:us-east-1:123456789012:stream/events \") and function (\" worker \") provided mapping already exists. Please update or delete the existing mapping with UUID \(onStream.uuid)")
         ) {
             _ = try await EventSourceMapping.create(
                 source: .stream(stream), function: fn, configuration: .init(startingPosition: .latest), runtime: h.runtime)
@@ -102,8 +99,8 @@ struct MappingValidationTests {
     @Test("update revalidates and keeps the old settings when the change is invalid")
     func update() async throws {
         let h = Harness()
-        let queue = Queue(name: "q", runtime: h.runtime)
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "fn", runtime: h.runtime) { _, _ in .null }
+        let queue = try Queue(name: "q", runtime: h.runtime)
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "fn", runtime: h.runtime) { _, _ in .null }
         let mapping = try await EventSourceMapping.create(source: .queue(queue), function: fn, runtime: h.runtime)
         await #expect(throws: LambdaError.self) { try await mapping.update { $0.batchSize = 50 } }
         #expect(await mapping.configuration.batchSize == nil)

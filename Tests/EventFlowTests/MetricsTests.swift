@@ -13,8 +13,8 @@ struct MetricsTests {
         let runtime = EventFlowRuntime(
             clock: RuntimeClock(clock, startDate: Harness.start, advance: { await clock.advance(to: $0) }), ids: .sequential(),
             metrics: metrics)
-        let tiny = Queue(name: "tiny", runtime: runtime, maxMessageBytes: 10)
-        let fn = LambdaFunction<Order, Approval>(name: "charge", runtime: runtime, deadLetter: .queue(tiny)) { order, _ in
+        let tiny = try Queue(name: "tiny", runtime: runtime, maxMessageBytes: 10)
+        let fn = try LambdaFunction<Order, Approval>(name: "charge", runtime: runtime, deadLetter: .queue(tiny)) { order, _ in
             if order.amount > 100 { throw Declined() }
             return Approval(approved: true)
         }
@@ -45,9 +45,9 @@ struct MetricsTests {
     @Test("duplicate deliveries: every accepted event runs twice, with the same request id, and each run is recorded")
     func duplicateDeliveries() async throws {
         let h = Harness()
-        let done = Queue(name: "done", runtime: h.runtime)
+        let done = try Queue(name: "done", runtime: h.runtime)
         let seen = RequestLog()
-        let fn = LambdaFunction<Order, Approval>(name: "ship", runtime: h.runtime) { _, context in
+        let fn = try LambdaFunction<Order, Approval>(name: "ship", runtime: h.runtime) { _, context in
             await seen.record(context.requestId)
             return Approval(approved: true)
         }

@@ -21,14 +21,14 @@ struct OutcomeGuaranteeTests {
         let h = Harness()
         var rng = Rng(state: seed)
         let clock = h.clock
-        let dlq = Queue(name: "dlq", runtime: h.runtime)
+        let dlq = try Queue(name: "dlq", runtime: h.runtime)
         var functions: [LambdaFunction<Order, Approval>] = []
         for i in 0..<4 {
             let failPercent = UInt64(rng.next() % 100)
             let slow = rng.chance(50)
             let concurrency: Int? = [nil, 1, 2, 0][Int(rng.next() % 4)]
             let counter = FailureDice(seed: seed &* 31 &+ UInt64(i), percent: failPercent)
-            let fn = LambdaFunction<Order, Approval>(name: "f\(i)", runtime: h.runtime, reservedConcurrency: concurrency, deadLetter: rng.chance(50) ? .queue(dlq) : nil) { _, _ in
+            let fn = try LambdaFunction<Order, Approval>(name: "f\(i)", runtime: h.runtime, reservedConcurrency: concurrency, deadLetter: rng.chance(50) ? .queue(dlq) : nil) { _, _ in
                 if slow { try await clock.sleep(for: .seconds(3)) }
                 if await counter.roll() { throw Declined() }
                 return Approval(approved: true)

@@ -8,9 +8,9 @@ struct SQSMappingTests {
     @Test("a batch arrives exactly as Lambda delivers SQS records")
     func recordShape() async throws {
         let h = Harness()
-        let queue = Queue(name: "orders", runtime: h.runtime)
+        let queue = try Queue(name: "orders", runtime: h.runtime)
         let log = BatchLog()
-        let fn = h.recorder("worker", log, \.sqsBody)
+        let fn = try h.recorder("worker", log, \.sqsBody)
         let mapping = try await EventSourceMapping.create(source: .queue(queue), function: fn, runtime: h.runtime)
         #expect(mapping.uuid == "00000000-0000-4000-8000-000000000001")
         try await queue.send(#"{"id":1}"#, attributes: ["kind": .string("order")])
@@ -27,12 +27,12 @@ struct SQSMappingTests {
     @Test("partial batch failures: only reported messages stay, return after the visibility timeout, then redrive to the DLQ")
     func partialBatchAndRedrive() async throws {
         let h = Harness()
-        let dlq = Queue(name: "orders-dlq", runtime: h.runtime)
-        let queue = Queue(
+        let dlq = try Queue(name: "orders-dlq", runtime: h.runtime)
+        let queue = try Queue(
             name: "orders", runtime: h.runtime, visibilityTimeout: .seconds(30),
             redrivePolicy: .init(deadLetterQueue: dlq, maxReceiveCount: 3))
         let log = BatchLog()
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { payload, _ in
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { payload, _ in
             await log.record(payload, field: \.sqsBody)
             let failed = (payload["Records"]?.arrayValue ?? []).filter { $0.sqsBody.contains("poison") }
             return ["batchItemFailures": .array(failed.map { ["itemIdentifier": $0["messageId"]!] })]
@@ -86,8 +86,8 @@ struct SQSMappingTests {
     ])
     func batchResponses(response: String, remaining: [String]) async throws {
         let h = Harness()
-        let queue = Queue(name: "q", runtime: h.runtime)
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { _, _ in
+        let queue = try Queue(name: "q", runtime: h.runtime)
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { _, _ in
             if response == "throw" { throw Poison() }
             return try JSONParser.parse(response)
         }
@@ -105,8 +105,8 @@ struct SQSMappingTests {
     @Test("without ReportBatchItemFailures the response is ignored and the batch is deleted")
     func responseIgnoredWithoutReporting() async throws {
         let h = Harness()
-        let queue = Queue(name: "q", runtime: h.runtime)
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { payload, _ in
+        let queue = try Queue(name: "q", runtime: h.runtime)
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { payload, _ in
             ["batchItemFailures": [["itemIdentifier": payload["Records"]!.arrayValue![0]["messageId"]!]]]
         }
         _ = try await EventSourceMapping.create(source: .queue(queue), function: fn, runtime: h.runtime)
@@ -118,9 +118,9 @@ struct SQSMappingTests {
     @Test("filters: JSON body patterns, plain-text patterns, metadata; the rest is deleted, never delivered")
     func filtering() async throws {
         let h = Harness()
-        let queue = Queue(name: "q", runtime: h.runtime)
+        let queue = try Queue(name: "q", runtime: h.runtime)
         let log = BatchLog()
-        let fn = h.recorder("worker", log, \.sqsBody)
+        let fn = try h.recorder("worker", log, \.sqsBody)
         let filters = [
             #"{"body": {"type": ["order"], "amount": [{"numeric": [">", 100]}]}}"#,
             #"{"body": ["ping"]}"#,
@@ -147,9 +147,9 @@ struct SQSMappingTests {
     @Test("batching window: a batch waits for the window unless it fills up first")
     func batchingWindow() async throws {
         let h = Harness()
-        let queue = Queue(name: "q", runtime: h.runtime)
+        let queue = try Queue(name: "q", runtime: h.runtime)
         let log = BatchLog()
-        let fn = h.recorder("worker", log, \.sqsBody)
+        let fn = try h.recorder("worker", log, \.sqsBody)
         _ = try await EventSourceMapping.create(
             source: .queue(queue), function: fn, configuration: .init(batchSize: 3, maximumBatchingWindowInSeconds: 5),
             runtime: h.runtime)
@@ -168,9 +168,9 @@ struct SQSMappingTests {
     @Test("a paused mapping delivers nothing until resumed; a deleted one frees its source and function")
     func pauseResumeDelete() async throws {
         let h = Harness()
-        let queue = Queue(name: "q", runtime: h.runtime)
+        let queue = try Queue(name: "q", runtime: h.runtime)
         let log = BatchLog()
-        let fn = h.recorder("worker", log, \.sqsBody)
+        let fn = try h.recorder("worker", log, \.sqsBody)
         let mapping = try await EventSourceMapping.create(source: .queue(queue), function: fn, runtime: h.runtime)
         await mapping.setEnabled(false)
         #expect(await mapping.state == .disabled)
@@ -195,9 +195,9 @@ struct SQSMappingTests {
     @Test("throttled batches return after the visibility timeout")
     func throttled() async throws {
         let h = Harness()
-        let queue = Queue(name: "q", runtime: h.runtime, visibilityTimeout: .seconds(10))
+        let queue = try Queue(name: "q", runtime: h.runtime, visibilityTimeout: .seconds(10))
         let log = BatchLog()
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime, reservedConcurrency: 0) {
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime, reservedConcurrency: 0) {
             payload, _ in
             await log.record(payload, field: \.sqsBody)
             return .null
@@ -215,7 +215,7 @@ struct SQSMappingTests {
     @Test("messages older than the retention period are removed and listed, not lost silently")
     func retention() async throws {
         let h = Harness()
-        let queue = Queue(name: "q", runtime: h.runtime, messageRetentionPeriod: .seconds(60))
+        let queue = try Queue(name: "q", runtime: h.runtime, messageRetentionPeriod: .seconds(60))
         try await queue.send("old")
         await h.advance(by: .seconds(60))
         #expect(await queue.receive(max: 10).isEmpty)
@@ -225,9 +225,9 @@ struct SQSMappingTests {
     @Test("pausing during a batching window lets the gathered messages go; they are delivered once after resuming")
     func pauseDuringWindow() async throws {
         let h = Harness()
-        let queue = Queue(name: "q", runtime: h.runtime, visibilityTimeout: .seconds(30))
+        let queue = try Queue(name: "q", runtime: h.runtime, visibilityTimeout: .seconds(30))
         let log = BatchLog()
-        let fn = h.recorder("worker", log, \.sqsBody)
+        let fn = try h.recorder("worker", log, \.sqsBody)
         let mapping = try await EventSourceMapping.create(
             source: .queue(queue), function: fn, configuration: .init(batchSize: 5, maximumBatchingWindowInSeconds: 10),
             runtime: h.runtime)
@@ -246,12 +246,12 @@ struct SQSMappingTests {
     @Test("a mapping on a dead-letter queue is told when redrive moves a message in")
     func mappingOnDeadLetterQueue() async throws {
         let h = Harness()
-        let dlq = Queue(name: "dlq", runtime: h.runtime)
-        let queue = Queue(
+        let dlq = try Queue(name: "dlq", runtime: h.runtime)
+        let queue = try Queue(
             name: "q", runtime: h.runtime, visibilityTimeout: .seconds(10), redrivePolicy: .init(deadLetterQueue: dlq, maxReceiveCount: 1))
-        let failing = LambdaFunction<JSONValue, JSONValue>(name: "failing", runtime: h.runtime) { _, _ in throw Poison() }
+        let failing = try LambdaFunction<JSONValue, JSONValue>(name: "failing", runtime: h.runtime) { _, _ in throw Poison() }
         let log = BatchLog()
-        let inspector = h.recorder("inspector", log, \.sqsBody)
+        let inspector = try h.recorder("inspector", log, \.sqsBody)
         _ = try await EventSourceMapping.create(source: .queue(queue), function: failing, runtime: h.runtime)
         _ = try await EventSourceMapping.create(source: .queue(dlq), function: inspector, runtime: h.runtime)
         try await queue.send("bad")

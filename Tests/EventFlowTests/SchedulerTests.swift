@@ -52,9 +52,9 @@ struct SchedulerTests {
     @Test("settle waits for long work that keeps moving: 3,000 queued messages drain in one call")
     func longWork() async throws {
         let h = Harness()
-        let queue = Queue(name: "work", runtime: h.runtime)
+        let queue = try Queue(name: "work", runtime: h.runtime)
         let processed = Counter()
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { batch, _ in
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { batch, _ in
             await processed.add(batch["Records"]?.arrayValue?.count ?? 0)
             return .null
         }
@@ -72,11 +72,11 @@ struct SchedulerTests {
     func stalledWork() async throws {
         let h = Harness()
         let clock = h.clock
-        let fn = LambdaFunction<Int, Int>(name: "sleepy", runtime: h.runtime) { n, _ in
+        let fn = try LambdaFunction<Int, Int>(name: "sleepy", runtime: h.runtime, timeout: .seconds(120)) { n, _ in
             try await clock.sleep(for: .seconds(60))
             return n
         }
-        let done = Queue(name: "done", runtime: h.runtime)
+        let done = try Queue(name: "done", runtime: h.runtime)
         try await fn.putEventInvokeConfig(EventInvokeConfig(onSuccess: .queue(done)))
         _ = try await fn.invoke(.event, 7)
         await h.runtime.settle(maxRounds: 1_000)

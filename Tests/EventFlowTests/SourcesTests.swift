@@ -7,8 +7,8 @@ struct SourcesTests {
     @Test("onSuccess → when → map → pipe delivers typed records for any qualifier")
     func successChain() async throws {
         let h = Harness()
-        let bus = EventBus(name: "results", runtime: h.runtime)
-        let approve = LambdaFunction<Order, Approval>(name: "approve", runtime: h.runtime) { o, _ in Approval(approved: o.amount < 500) }
+        let bus = try EventBus(name: "results", runtime: h.runtime)
+        let approve = try LambdaFunction<Order, Approval>(name: "approve", runtime: h.runtime) { o, _ in Approval(approved: o.amount < 500) }
         try await approve.putEventInvokeConfig(EventInvokeConfig(onSuccess: .bus(bus)))
         let approved = Collected()
         try await approve.onSuccess(bus, "approved")
@@ -28,9 +28,9 @@ struct SourcesTests {
     @Test("onFailure with a pattern refinement on the condition, piped to a queue")
     func failureChain() async throws {
         let h = Harness()
-        let bus = EventBus(name: "results", runtime: h.runtime)
-        let failures = Queue(name: "failures", runtime: h.runtime)
-        let charge = LambdaFunction<Order, Approval>(name: "charge", runtime: h.runtime) { _, _ in throw Declined() }
+        let bus = try EventBus(name: "results", runtime: h.runtime)
+        let failures = try Queue(name: "failures", runtime: h.runtime)
+        let charge = try LambdaFunction<Order, Approval>(name: "charge", runtime: h.runtime) { _, _ in throw Declined() }
         try await charge.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 0, onFailure: .bus(bus)))
         try await charge.onFailure(bus, "exhausted")
             .when(["detail": ["requestContext": ["condition": ["RetriesExhausted"]]]])
@@ -44,9 +44,9 @@ struct SourcesTests {
     @Test("a bus that is not the function's destination is an error at set-up time")
     func wrongBus() async throws {
         let h = Harness()
-        let bus = EventBus(name: "results", runtime: h.runtime)
-        let other = EventBus(name: "other", runtime: h.runtime)
-        let fn = LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
+        let bus = try EventBus(name: "results", runtime: h.runtime)
+        let other = try EventBus(name: "other", runtime: h.runtime)
+        let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
         try await fn.putEventInvokeConfig(EventInvokeConfig(onSuccess: .bus(bus)))
         await #expect(
             throws: SourceError(
@@ -58,9 +58,9 @@ struct SourcesTests {
     @Test("pipe(fn) chains: the next function's successes are a source too")
     func chain() async throws {
         let h = Harness()
-        let bus = EventBus(name: "results", runtime: h.runtime)
-        let first = LambdaFunction<Order, Order>(name: "first", runtime: h.runtime) { o, _ in Order(orderId: o.orderId, amount: o.amount * 2) }
-        let second = LambdaFunction<Order, Approval>(name: "second", runtime: h.runtime) { o, _ in Approval(approved: o.amount == 20) }
+        let bus = try EventBus(name: "results", runtime: h.runtime)
+        let first = try LambdaFunction<Order, Order>(name: "first", runtime: h.runtime) { o, _ in Order(orderId: o.orderId, amount: o.amount * 2) }
+        let second = try LambdaFunction<Order, Approval>(name: "second", runtime: h.runtime) { o, _ in Approval(approved: o.amount == 20) }
         try await first.putEventInvokeConfig(EventInvokeConfig(onSuccess: .bus(bus)))
         try await second.putEventInvokeConfig(EventInvokeConfig(onSuccess: .bus(bus)))
         let out = Collected()

@@ -13,9 +13,9 @@ struct StreamMappingTests {
     @Test("a Kinesis batch arrives exactly as Lambda delivers it, in order")
     func kinesisRecordShape() async throws {
         let h = Harness()
-        let stream = DataStream(kinesis: "clicks", runtime: h.runtime)
+        let stream = try DataStream(kinesis: "clicks", runtime: h.runtime)
         let log = BatchLog()
-        let fn = h.recorder("consumer", log, \.kinesisText)
+        let fn = try h.recorder("consumer", log, \.kinesisText)
         _ = try await EventSourceMapping.create(
             source: .stream(stream), function: fn, configuration: .init(startingPosition: .trimHorizon), runtime: h.runtime)
         await stream.putRecord("Hello", partitionKey: "1")
@@ -29,10 +29,10 @@ struct StreamMappingTests {
     @Test("bisect on error isolates the poison record and sends its batch info to the on-failure queue")
     func bisectIsolatesPoison() async throws {
         let h = Harness()
-        let stream = DataStream(kinesis: "orders", runtime: h.runtime)
-        let failures = Queue(name: "stream-failures", runtime: h.runtime)
+        let stream = try DataStream(kinesis: "orders", runtime: h.runtime)
+        let failures = try Queue(name: "stream-failures", runtime: h.runtime)
         let log = BatchLog()
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
             await log.record(payload, field: \.kinesisText)
             if (payload["Records"]?.arrayValue ?? []).contains(where: { $0.kinesisText == "7" }) { throw Poison() }
             return .null
@@ -69,9 +69,9 @@ struct StreamMappingTests {
     @Test("without bisect the whole batch blocks the shard until retries run out")
     func retriesBlockTheShard() async throws {
         let h = Harness()
-        let stream = DataStream(kinesis: "s", runtime: h.runtime)
+        let stream = try DataStream(kinesis: "s", runtime: h.runtime)
         let log = BatchLog()
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
             await log.record(payload, field: \.kinesisText)
             if (payload["Records"]?.arrayValue ?? []).contains(where: { $0.kinesisText == "bad" }) { throw Poison() }
             return .null
@@ -97,10 +97,10 @@ struct StreamMappingTests {
     @Test("ReportBatchItemFailures: the lowest reported sequence number is the checkpoint")
     func checkpoint() async throws {
         let h = Harness()
-        let stream = DataStream(kinesis: "s", runtime: h.runtime)
+        let stream = try DataStream(kinesis: "s", runtime: h.runtime)
         let log = BatchLog()
         let calls = AttemptLog()
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
             await log.record(payload, field: \.kinesisText)
             await calls.record(1)
             if await calls.values.count > 1 { return ["batchItemFailures": []] }
@@ -122,10 +122,10 @@ struct StreamMappingTests {
     @Test("MaximumRecordAgeInSeconds: an old batch is given up with RecordAgeExceeded, without responseContext")
     func recordAge() async throws {
         let h = Harness()
-        let stream = DataStream(kinesis: "s", runtime: h.runtime)
-        let failures = Queue(name: "f", runtime: h.runtime)
+        let stream = try DataStream(kinesis: "s", runtime: h.runtime)
+        let failures = try Queue(name: "f", runtime: h.runtime)
         let calls = AttemptLog()
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { _, _ in
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { _, _ in
             await calls.record(1)
             throw Poison()
         }
@@ -148,8 +148,8 @@ struct StreamMappingTests {
     @Test("throttling retries without using attempts until the record is too old")
     func throttledUntilTooOld() async throws {
         let h = Harness()
-        let stream = DataStream(kinesis: "s", runtime: h.runtime)
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime, reservedConcurrency: 0) { _, _ in .null }
+        let stream = try DataStream(kinesis: "s", runtime: h.runtime)
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime, reservedConcurrency: 0) { _, _ in .null }
         let mapping = try await EventSourceMapping.create(
             source: .stream(stream), function: fn,
             configuration: .init(startingPosition: .trimHorizon, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: 60),
@@ -165,9 +165,9 @@ struct StreamMappingTests {
     @Test("DynamoDB stream: filters on eventName and images; records as Lambda delivers them")
     func dynamoDB() async throws {
         let h = Harness()
-        let stream = DataStream(dynamoDBTable: "Users", runtime: h.runtime)
+        let stream = try DataStream(dynamoDBTable: "Users", runtime: h.runtime)
         let log = BatchLog()
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
             await log.record(payload) { $0["dynamodb"]?["Keys"]?["Id"]?["N"]?.stringValue ?? "?" }
             return .null
         }
@@ -193,14 +193,14 @@ struct StreamMappingTests {
     @Test("starting positions: LATEST skips what came before; AT_TIMESTAMP starts at the first record at or after it")
     func startingPositions() async throws {
         let h = Harness()
-        let stream = DataStream(kinesis: "s", runtime: h.runtime)
+        let stream = try DataStream(kinesis: "s", runtime: h.runtime)
         await stream.putRecord("before", partitionKey: "p")
         await h.advance(by: .seconds(10))
         await stream.putRecord("at 10 s", partitionKey: "p")
         let latestLog = BatchLog()
-        let latest = h.recorder("latest", latestLog, \.kinesisText)
+        let latest = try h.recorder("latest", latestLog, \.kinesisText)
         let stampLog = BatchLog()
-        let stamped = h.recorder("stamped", stampLog, \.kinesisText)
+        let stamped = try h.recorder("stamped", stampLog, \.kinesisText)
         _ = try await EventSourceMapping.create(
             source: .stream(stream), function: latest, configuration: .init(startingPosition: .latest), runtime: h.runtime)
         _ = try await EventSourceMapping.create(
@@ -215,9 +215,9 @@ struct StreamMappingTests {
     @Test("ParallelizationFactor: records of one partition key stay in order across concurrent lanes")
     func parallelization() async throws {
         let h = Harness()
-        let stream = DataStream(kinesis: "s", runtime: h.runtime, shardCount: 2)
+        let stream = try DataStream(kinesis: "s", runtime: h.runtime, shardCount: 2)
         let log = BatchLog()
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
             await log.record(payload) { "\($0["kinesis"]!["partitionKey"]!.stringValue!)=\($0.kinesisText)" }
             return .null
         }
@@ -241,9 +241,9 @@ struct StreamMappingTests {
     @Test("filtering on Kinesis data: decoded JSON matched, non-JSON data dropped, only matches delivered")
     func kinesisFiltering() async throws {
         let h = Harness()
-        let stream = DataStream(kinesis: "s", runtime: h.runtime)
+        let stream = try DataStream(kinesis: "s", runtime: h.runtime)
         let log = BatchLog()
-        let fn = h.recorder("consumer", log, \.kinesisText)
+        let fn = try h.recorder("consumer", log, \.kinesisText)
         let mapping = try await EventSourceMapping.create(
             source: .stream(stream), function: fn,
             configuration: .init(filters: [#"{"data": {"level": ["error"]}}"#], startingPosition: .trimHorizon),
@@ -260,8 +260,8 @@ struct StreamMappingTests {
     @Test("records that expire before a paused mapping reads them are counted, not lost silently")
     func expiry() async throws {
         let h = Harness()
-        let stream = DataStream(kinesis: "s", runtime: h.runtime, retentionPeriod: .seconds(3600))
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { _, _ in .null }
+        let stream = try DataStream(kinesis: "s", runtime: h.runtime, retentionPeriod: .seconds(3600))
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { _, _ in .null }
         let mapping = try await EventSourceMapping.create(
             source: .stream(stream), function: fn, configuration: .init(enabled: false, startingPosition: .trimHorizon),
             runtime: h.runtime)
@@ -279,9 +279,9 @@ struct StreamMappingTests {
     @Test("changing ParallelizationFactor rebuilds the lanes without skipping a record")
     func changeParallelization() async throws {
         let h = Harness()
-        let stream = DataStream(kinesis: "s", runtime: h.runtime, shardCount: 2)
+        let stream = try DataStream(kinesis: "s", runtime: h.runtime, shardCount: 2)
         let log = BatchLog()
-        let fn = h.recorder("consumer", log, \.kinesisText)
+        let fn = try h.recorder("consumer", log, \.kinesisText)
         let mapping = try await EventSourceMapping.create(
             source: .stream(stream), function: fn,
             configuration: .init(batchSize: 4, startingPosition: .trimHorizon, parallelizationFactor: 3), runtime: h.runtime)

@@ -36,8 +36,8 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("runtime async invocations (10,000; 10% retried)", configuration: configuration) { benchmark in
         let (runtime, _) = makeRuntime()
-        let done = Queue(name: "done", runtime: runtime)
-        let fn = LambdaFunction<Order, Receipt>(name: "charge", runtime: runtime) { order, context in
+        let done = try Queue(name: "done", runtime: runtime)
+        let fn = try LambdaFunction<Order, Receipt>(name: "charge", runtime: runtime) { order, context in
             if order.id % 10 == 0 && context.attempt == 1 { throw FunctionError("try again") }
             return Receipt(id: order.id)
         }
@@ -52,7 +52,7 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("runtime putEvents, 1,000 rules, closure targets (10,000 events)", configuration: configuration) { benchmark in
         let (runtime, _) = makeRuntime()
-        let bus = EventBus(name: "orders", runtime: runtime)
+        let bus = try EventBus(name: "orders", runtime: runtime)
         let delivered = Atomic<Int>(0)
         let target = Target(id: "count", .handler { _ in delivered.add(1, ordering: .relaxed) })
         for r in 0..<1_000 {
@@ -77,9 +77,9 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("runtime SQS mapping, batches of 10 (10,000 messages)", configuration: configuration) { benchmark in
         let (runtime, _) = makeRuntime()
-        let queue = Queue(name: "work", runtime: runtime)
+        let queue = try Queue(name: "work", runtime: runtime)
         let processed = Atomic<Int>(0)
-        let fn = LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: runtime) { batch, _ in
+        let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: runtime) { batch, _ in
             processed.add(batch["Records"]?.arrayValue?.count ?? 0, ordering: .relaxed)
             return .null
         }

@@ -84,7 +84,7 @@ public actor EventSourceMapping {
             uuid: runtime.ids.make(), source: source, function: function, configuration: configuration, settings: settings,
             runtime: runtime)
         if let existing = await runtime.registerMapping(source: source.arn, function: function.functionArn, mapping: mapping) {
-            throw LambdaError(type: "ResourceConflictException", message: Self.conflictMessage(source, function, existing))
+            throw AWSError(.resourceConflict, Self.conflictMessage(source, function, existing))
         }
         await mapping.attach()
         return mapping

@@ -240,18 +240,13 @@ extension EventSourceMapping {
             stream: stream, runtime: runtime)
         failureRecords.append(record)
         var delivered = false
-        switch settings.onFailure {
-        case .queue(let q):
-            do {
-                try await q.send(record.jsonText)
-                delivered = true
-            } catch {
-                runtime.logger.error("\(function.name): on-failure delivery to \(q.name) failed: \(error)")
-            }
-        case .topic(let t):
-            await t.publish(record.jsonText)
-            delivered = true
-        case nil:
+        if let target = settings.onFailure {
+            delivered = await runtime.deliver(
+                Delivery(.json(record)), to: target.deliveryTarget, from: uuid, id: batch.lastRequestId ?? stream.arn)
+        } else {
+            runtime.record(
+                .dropped, resource: uuid, id: batch.lastRequestId ?? stream.arn,
+                reason: "gave up on \(batch.records.count) records of \(stream.name): \(condition.rawValue); no on-failure destination")
             runtime.logger.warning("\(function.name): gave up on \(batch.records.count) records of \(stream.name): \(condition.rawValue)")
         }
         if delivered {

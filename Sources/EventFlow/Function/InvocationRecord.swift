@@ -56,6 +56,18 @@ enum InvocationRecord {
 /// The error payload of a failed invocation: `{errorMessage, errorType, stackTrace}`.
 enum ErrorPayload {
     static func make(_ error: any Error) -> (payload: JSONValue, functionError: String, message: String) {
+        if let timeout = error as? FunctionTimeout {
+            return (
+                ["errorMessage": .string(timeout.message), "errorType": "Sandbox.Timedout", "stackTrace": []], "Unhandled",
+                timeout.message
+            )
+        }
+        if let tooLarge = error as? ResponseTooLarge {
+            return (
+                ["errorMessage": .string(tooLarge.message), "errorType": "Function.ResponseSizeTooLarge", "stackTrace": []],
+                "Unhandled", tooLarge.message
+            )
+        }
         if let handled = error as? FunctionError {
             return (
                 ["errorMessage": .string(handled.message), "errorType": .string(handled.type), "stackTrace": []],
@@ -77,4 +89,24 @@ public struct FunctionError: Error, Sendable, Equatable {
         self.type = type
         self.message = message
     }
+}
+
+/// An attempt that ran past the function's timeout (Lambda ends it as an `Unhandled` error).
+struct FunctionTimeout: Error, Sendable {
+    var requestId: String
+    var timeout: Duration
+
+    /// "RequestId: <id> Error: Task timed out after 3.00 seconds".
+    var message: String {
+        let (s, atto) = timeout.components
+        let hundredths = Int64(s) * 100 + atto / 10_000_000_000_000_000
+        let text = "\(hundredths / 100)." + (hundredths % 100 < 10 ? "0" : "") + "\(hundredths % 100)"
+        return "RequestId: \(requestId) Error: Task timed out after \(text) seconds"
+    }
+}
+
+/// A synchronous response over the 6 MB limit.
+struct ResponseTooLarge: Error, Sendable {
+    /// Lambda quotes 6291556 bytes in this message, a hundred bytes over its 6 MB request limit.
+    var message: String { "Response payload size exceeded maximum allowed payload size (6291556 bytes)." }
 }

@@ -5,6 +5,7 @@ import EventPatterns
 public protocol AsyncInvocable: Sendable {
     /// The unqualified ARN.
     var functionArn: String { get }
-    /// Queues an `Event` invocation; the outcome is recorded by the function itself.
-    func invokeAsynchronously(_ payload: JSONValue) async
+    /// Queues an `Event` invocation; the outcome is recorded by the function itself. Throws when
+    /// the invocation is refused (a payload over the limit).
+    func invokeAsynchronously(_ payload: JSONValue) async throws(AWSError)
 }

@@ -1,0 +1,157 @@
+import EventPatterns
+import Logging
+import Metrics
+
+/// Where the runtime hands something over: a rule target, a destination, a dead-letter target,
+/// a topic subscriber or a typed source's closure.
+public enum DeliveryTarget: Sendable {
+    case queue(Queue)
+    case topic(Topic)
+    /// Invoked asynchronously (`Event`).
+    case function(any AsyncInvocable)
+    case bus(EventBus)
+    /// A closure; a thrown `DecodingFailure` is recorded as a failed decode, any other error as a
+    /// failed delivery.
+    case handler(@Sendable (JSONValue) async throws -> Void)
+
+    public var arn: String {
+        switch self {
+        case .queue(let q): return q.arn
+        case .topic(let t): return t.arn
+        case .function(let f): return f.functionArn
+        case .bus(let b): return b.arn
+        case .handler: return "handler"
+        }
+    }
+}
+
+/// A value a typed source or handler could not decode into the type it asked for.
+public struct DecodingFailure: Error, Sendable, CustomStringConvertible {
+    public var type: String
+    public var reason: String
+    public var description: String { "could not decode \(type): \(reason)" }
+}
+
+/// One thing to hand over, and how.
+struct Delivery: Sendable {
+    enum Body: Sendable {
+        case text(String)
+        case json(JSONValue)
+
+        var text: String {
+            switch self {
+            case .text(let s): return s
+            // EventBridge sends a string input as its text, not as a JSON string.
+            case .json(.string(let s)): return s
+            case .json(let v): return v.jsonText
+            }
+        }
+
+        var json: JSONValue {
+            switch self {
+            case .json(let v): return v
+            case .text(let s): return (try? JSONParser.parse(s)) ?? .string(s)
+            }
+        }
+    }
+
+    /// How a record goes onto a bus as a new event (Lambda's destination events).
+    struct BusEntry: Sendable {
+        var source: String
+        var detailType: String
+        var resources: [String]
+    }
+
+    var body: Body
+    var attributes: [String: Queue.Attribute] = [:]
+    /// Set for records that become new events on a bus; nil forwards an event unchanged.
+    var busEntry: BusEntry?
+    /// A smaller form sent when the target refuses the first as too large (a record without its
+    /// payloads: "Lambda will drop the payload").
+    var fallback: Body?
+
+    init(_ body: Body, attributes: [String: Queue.Attribute] = [:], busEntry: BusEntry? = nil, fallback: Body? = nil) {
+        self.body = body
+        self.attributes = attributes
+        self.busEntry = busEntry
+        self.fallback = fallback
+    }
+}
+
+extension EventFlowRuntime {
+    /// Hands `delivery` to `target`: the one place where deliveries happen, so every refusal is
+    /// treated alike — logged with its reason, counted (`DeliveryFailures` by source and target)
+    /// and recorded in the activity log. Returns whether the target accepted it.
+    nonisolated func deliver(
+        _ delivery: Delivery, to target: DeliveryTarget, from source: String, id: String, rule: String? = nil
+    ) async -> Bool {
+        var failure = await attempt(delivery.body, delivery, to: target)
+        if let f = failure, f.isSize, let fallback = delivery.fallback {
+            failure = await attempt(fallback, delivery, to: target)
+        }
+        guard let failure else {
+            record(.delivered, resource: source, id: id, rule: rule, target: target.arn)
+            return true
+        }
+        record(failure.decode ? .decodeFailed : .deliveryFailed, resource: source, id: id, rule: rule, target: target.arn, reason: failure.reason)
+        Counter(label: failure.decode ? "DecodeFailures" : "DeliveryFailures", dimensions: [("Source", source), ("Target", target.arn)], factory: metrics)
+            .increment()
+        var metadata: Logger.Metadata = ["source": "\(source)", "target": "\(target.arn)", "id": "\(id)"]
+        if let rule { metadata["rule"] = "\(rule)" }
+        logger.warning(
+            "\(failure.decode ? "decode" : "delivery") failed: \(failure.reason)", metadata: metadata)
+        return false
+    }
+
+    private struct Failure {
+        var reason: String
+        var isSize = false
+        var decode = false
+    }
+
+    private nonisolated func attempt(_ body: Delivery.Body, _ delivery: Delivery, to target: DeliveryTarget) async -> Failure? {
+        do throws(any Error) {
+            switch target {
+            case .queue(let q):
+                try await q.send(body.text, attributes: delivery.attributes)
+            case .topic(let t):
+                await t.publish(body.text, attributes: delivery.attributes)
+            case .function(let f):
+                try await f.invokeAsynchronously(body.json)
+            case .bus(let b):
+                if let entry = delivery.busEntry {
+                    let response = try await b.putEvents([
+                        PutEventsEntry(source: entry.source, detailType: entry.detailType, detail: body.text, resources: entry.resources)
+                    ])
+                    if case .failed(let code, let message) = response.entries.first {
+                        return Failure(reason: "\(code): \(message)")
+                    }
+                } else {
+                    await b.acceptForwarded(body.json)
+                }
+            case .handler(let h):
+                try await h(body.json)
+            }
+            return nil
+        } catch let e as AWSError {
+            let isSize = e.code == .requestEntityTooLarge || e.code == .sqsInvalidParameterValue
+                || (e.code == .validation && e.message.contains("over the limit"))
+            return Failure(reason: e.description, isSize: isSize)
+        } catch let e as DecodingFailure {
+            return Failure(reason: e.description, decode: true)
+        } catch {
+            return Failure(reason: String(describing: error))
+        }
+    }
+
+    /// Adds a step to the activity log, stamped with the runtime's current time.
+    nonisolated func record(
+        _ kind: Activity.Kind, resource: String, id: String, rule: String? = nil, target: String? = nil, attempt: Int? = nil,
+        result: String? = nil, reason: String? = nil
+    ) {
+        activity.record(
+            Activity(
+                at: clock.date(at: clock.now), kind: kind, resource: resource, id: id, rule: rule, target: target, attempt: attempt,
+                result: result, reason: reason))
+    }
+}

@@ -1,0 +1,71 @@
+import EventPatterns
+import Synchronization
+
+extension LambdaFunction {
+    /// Whether every concurrent execution allowed (reserved, or the account's 1000) is in use.
+    var concurrencyExhausted: Bool { running >= (reservedConcurrency ?? 1000) }
+
+    /// Takes a concurrent execution; false when none is left.
+    func acquireExecution() -> Bool {
+        guard !concurrencyExhausted else { return false }
+        running += 1
+        runtime.noteProgress()
+        return true
+    }
+
+    /// Gives an execution back and lets queued asynchronous events have it.
+    func releaseExecution() {
+        running -= 1
+        runtime.noteProgress()
+        dispatchQueued()
+    }
+
+    /// The one run path of every invocation type: decodes the payload, runs the handler with
+    /// the function's timeout on the runtime's clock, and encodes the response. A payload the
+    /// handler cannot decode fails like a handler error; an attempt past the timeout ends as an
+    /// `Unhandled` error and its handler task is cancelled. The caller holds an execution.
+    func execute(_ payload: JSONValue, _ context: InvocationContext) async -> Result<JSONValue, any Error> {
+        let handler = self.handler
+        let runtime = self.runtime
+        let timeout = self.timeout
+        let requestId = context.requestId
+        let result = ResultSlot()
+        let work = Task {
+            do {
+                let decoded = try JSONBridge.decode(Payload.self, from: payload)
+                result.set(.success(try JSONBridge.encode(try await handler(decoded, context))))
+            } catch {
+                result.set(.failure(error))
+            }
+        }
+        let ticket = await runtime.schedule(after: timeout) {
+            if result.set(.failure(FunctionTimeout(requestId: requestId, timeout: timeout))) { work.cancel() }
+        }
+        let outcome = await result.value()
+        await runtime.cancel(ticket)
+        return outcome
+    }
+}
+
+/// The first result of a race between a handler and its timeout.
+final class ResultSlot: Sendable {
+    private let wake = Wake()
+    private let stored = Mutex<Result<JSONValue, any Error>?>(nil)
+
+    /// Stores `r` unless a result is already there; returns whether it was stored.
+    @discardableResult
+    func set(_ r: Result<JSONValue, any Error>) -> Bool {
+        let first = stored.withLock { s -> Bool in
+            guard s == nil else { return false }
+            s = r
+            return true
+        }
+        if first { wake.fire(cancelled: false) }
+        return first
+    }
+
+    func value() async -> Result<JSONValue, any Error> {
+        await wake.wait()
+        return stored.withLock { $0! }
+    }
+}

@@ -1,0 +1,107 @@
+import Synchronization
+
+/// Every resource of a runtime, by kind and name (and so by ARN): buses, queues, topics,
+/// functions and streams. Creating a resource registers it; a second resource of the same kind
+/// and name is refused with the error AWS gives for it. The runtime keeps its resources alive,
+/// as AWS keeps them until they are deleted.
+public final class ResourceRegistry: Sendable {
+    /// What a resource is, as the service that owns it calls it.
+    public enum Kind: String, Sendable, CaseIterable {
+        case bus = "event-bus"
+        case queue
+        case topic
+        case function
+        case stream
+    }
+
+    private struct Key: Hashable {
+        var kind: Kind
+        var name: String
+    }
+
+    private let entries = Mutex<[Key: any Sendable]>([:])
+    private let arns = Mutex<[String: any Sendable]>([:])
+
+    init() {}
+
+    /// Registers `resource`, or throws the AWS error for a name already taken.
+    func register(_ resource: any Sendable, kind: Kind, name: String, arn: String) throws(AWSError) {
+        let inserted = entries.withLock { e -> Bool in
+            let key = Key(kind: kind, name: name)
+            guard e[key] == nil else { return false }
+            e[key] = resource
+            return true
+        }
+        guard inserted else { throw Self.alreadyExists(kind, name: name, arn: arn) }
+        arns.withLock { $0[arn] = resource }
+    }
+
+    /// Returns the registered resource of `kind` named `name`, creating and registering it with
+    /// `make` when there is none (the default bus).
+    func existing<R: Sendable>(_ kind: Kind, name: String, arn: String, make: () -> R) -> R {
+        let resource = entries.withLock { e -> R in
+            let key = Key(kind: kind, name: name)
+            if let r = e[key] as? R { return r }
+            let r = make()
+            e[key] = r
+            return r
+        }
+        arns.withLock { $0[arn] = resource }
+        return resource
+    }
+
+    func lookup<R>(_ kind: Kind, name: String, as type: R.Type = R.self) -> R? {
+        entries.withLock { $0[Key(kind: kind, name: name)] as? R }
+    }
+
+    /// The resource with this unqualified ARN (a qualified function ARN finds its function).
+    func lookup<R>(arn: String, as type: R.Type = R.self) -> R? {
+        arns.withLock { a in
+            if let r = a[arn] as? R { return r }
+            // arn:aws:lambda:region:account:function:name:qualifier
+            let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count == 8, parts[2] == "lambda" { return a[parts.prefix(7).joined(separator: ":")] as? R }
+            return nil
+        }
+    }
+
+    /// The names registered for `kind`, sorted.
+    public func names(_ kind: Kind) -> [String] {
+        entries.withLock { e in e.keys.filter { $0.kind == kind }.map(\.name).sorted() }
+    }
+
+    static func alreadyExists(_ kind: Kind, name: String, arn: String) -> AWSError {
+        switch kind {
+        case .bus: return AWSError(.resourceAlreadyExists, "Event bus \(name) already exists.")
+        case .function: return AWSError(.resourceConflict, "Function already exist: \(name)")
+        case .queue:
+            return AWSError(.queueAlreadyExists, "A queue already exists with the same name and a different value for attribute(s) (\(arn))")
+        case .topic: return AWSError(.resourceAlreadyExists, "Topic \(name) already exists.")
+        case .stream: return AWSError(.resourceAlreadyExists, "Stream \(name) under account already exists.")
+        }
+    }
+}
+
+extension EventFlowRuntime {
+    /// The bus named `name` (the default bus exists once asked for).
+    public nonisolated func bus(named name: String) -> EventBus? {
+        name == "default" ? EventBus.default(self) : registry.lookup(.bus, name: name)
+    }
+    public nonisolated func queue(named name: String) -> Queue? { registry.lookup(.queue, name: name) }
+    public nonisolated func topic(named name: String) -> Topic? { registry.lookup(.topic, name: name) }
+    public nonisolated func stream(named name: String) -> DataStream? { registry.lookup(.stream, name: name) }
+    /// The function named `name`, whatever its payload and response types.
+    public nonisolated func function(named name: String) -> (any InvocableFunction)? { registry.lookup(.function, name: name) }
+    /// The function named `name` with these payload and response types; nil when the name is
+    /// unknown or the types differ.
+    public nonisolated func function<P, R>(named name: String, as type: LambdaFunction<P, R>.Type) -> LambdaFunction<P, R>? {
+        registry.lookup(.function, name: name)
+    }
+
+    public nonisolated func bus(arn: String) -> EventBus? { registry.lookup(arn: arn) }
+    public nonisolated func queue(arn: String) -> Queue? { registry.lookup(arn: arn) }
+    public nonisolated func topic(arn: String) -> Topic? { registry.lookup(arn: arn) }
+    public nonisolated func stream(arn: String) -> DataStream? { registry.lookup(arn: arn) }
+    /// The function with this ARN, qualified (`...:function:f:$LATEST`) or not.
+    public nonisolated func function(arn: String) -> (any InvocableFunction)? { registry.lookup(arn: arn) }
+}
