@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "EventPatterns", targets: ["EventPatterns"]),
         .library(name: "EventFlow", targets: ["EventFlow"]),
+        .library(name: "EventFlowTesting", targets: ["EventFlowTesting"]),
         .executable(name: "eventflow", targets: ["eventflow"]),
         .executable(name: "LoanProcessor", targets: ["LoanProcessor"]),
         .executable(name: "MappingWorkers", targets: ["MappingWorkers"]),
@@ -40,6 +41,10 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        .target(
+            name: "EventFlowTesting",
+            dependencies: ["EventFlow", .product(name: "Clocks", package: "swift-clocks")]
+        ),
         .executableTarget(
             name: "eventflow",
             dependencies: [
@@ -49,12 +54,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "LoanProcessor",
-            dependencies: ["EventFlow", .product(name: "Clocks", package: "swift-clocks")],
+            dependencies: ["EventFlow", "EventFlowTesting"],
             path: "Examples/LoanProcessor"
         ),
         .executableTarget(
             name: "MappingWorkers",
-            dependencies: ["EventFlow", .product(name: "Clocks", package: "swift-clocks")],
+            dependencies: ["EventFlow", "EventFlowTesting"],
             path: "Examples/MappingWorkers"
         ),
         .testTarget(
@@ -65,6 +70,7 @@ let package = Package(
             name: "EventFlowTests",
             dependencies: [
                 "EventFlow",
+                "EventFlowTesting",
                 "LoanProcessor",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

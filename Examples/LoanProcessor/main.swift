@@ -1,12 +1,9 @@
-import Clocks
 import EventFlow
-import Foundation
+import EventFlowTesting
 
-// Runs the loan workflow on virtual time: hours of retries take milliseconds.
-let clock = TestClock<Duration>()
-let runtime = EventFlowRuntime(
-    clock: RuntimeClock(clock, startDate: Date(timeIntervalSince1970: 1_763_978_400), advance: { await clock.advance(to: $0) }),
-    ids: .sequential())
+// Runs the loan workflow on virtual time: hours of retries take milliseconds, and every run
+// prints the same (sequential ids, actions one at a time).
+let runtime = EventFlowRuntime.testing()
 let workflow = try await LoanWorkflow(runtime: runtime)
 for applicant in ["Alice", "Mallory", "Bob"] {
     try await workflow.submit(LoanApplication(applicant: applicant, amount: 10_000))

@@ -1,5 +1,5 @@
-import Clocks
 import EventFlow
+import EventFlowTesting
 import Foundation
 
 // Two event source mappings on virtual time:
@@ -7,10 +7,7 @@ import Foundation
 //     the message that keeps failing to a dead-letter queue;
 //  2. a Kinesis-style consumer with bisect on error that isolates one poison record and sends
 //     its batch info to an on-failure queue.
-let clock = TestClock<Duration>()
-let runtime = EventFlowRuntime(
-    clock: RuntimeClock(clock, startDate: Date(timeIntervalSince1970: 1_763_978_400), advance: { await clock.advance(to: $0) }),
-    ids: .sequential())
+let runtime = EventFlowRuntime.testing()
 
 func run(for seconds: Int) async { await runtime.advance(by: .seconds(Int64(seconds))) }
 

@@ -1,19 +1,12 @@
-import Clocks
 import EventFlow
+import EventFlowTesting
 import Foundation
 
-/// A runtime on a test clock, with sequential ids and a fixed start (2025-11-24T10:00:00Z).
+/// A test runtime (`EventFlowRuntime.testing()`: virtual clock, sequential ids, serial actions).
 struct Harness {
-    let clock = TestClock<Duration>()
-    let runtime: EventFlowRuntime
+    let runtime = EventFlowRuntime.testing()
 
-    static let start = Date(timeIntervalSince1970: 1_763_978_400)
-
-    init() {
-        let clock = clock
-        runtime = EventFlowRuntime(
-            clock: RuntimeClock(clock, startDate: Harness.start, advance: { await clock.advance(to: $0) }), ids: .sequential())
-    }
+    static let start = EventFlowRuntime.testingStart
 
     /// Lets everything due now run.
     func settle() async { await runtime.settle() }

@@ -20,7 +20,6 @@ struct OutcomeGuaranteeTests {
     func exactlyOneOutcome(seed: UInt64) async throws {
         let h = Harness()
         var rng = Rng(state: seed)
-        let clock = h.clock
         let dlq = try Queue(name: "dlq", runtime: h.runtime)
         var functions: [LambdaFunction<Order, Approval>] = []
         for i in 0..<4 {
@@ -28,8 +27,8 @@ struct OutcomeGuaranteeTests {
             let slow = rng.chance(50)
             let concurrency: Int? = [nil, 1, 2, 0][Int(rng.next() % 4)]
             let counter = FailureDice(seed: seed &* 31 &+ UInt64(i), percent: failPercent)
-            let fn = try LambdaFunction<Order, Approval>(name: "f\(i)", runtime: h.runtime, reservedConcurrency: concurrency, deadLetter: rng.chance(50) ? .queue(dlq) : nil) { _, _ in
-                if slow { try await clock.sleep(for: .seconds(3)) }
+            let fn = try LambdaFunction<Order, Approval>(name: "f\(i)", runtime: h.runtime, reservedConcurrency: concurrency, deadLetter: rng.chance(50) ? .queue(dlq) : nil, timeout: .seconds(10)) { _, context in
+                if slow { try await context.sleep(for: .seconds(3)) }
                 if await counter.roll() { throw Declined() }
                 return Approval(approved: true)
             }

@@ -1,0 +1,227 @@
+extension EventFlowRuntime {
+    /// Runs `work` once `delay` has passed on the runtime's clock; returns a ticket for `cancel`.
+    ///
+    /// With a clock the runtime moves itself nothing sleeps on the clock: `settle()` and
+    /// `advance(by:)` start due actions in the order they fell due. (Every action sleeping on a
+    /// test clock made a thousand retries due at one instant cost half a second of real time.)
+    /// Otherwise each delayed action sleeps on the clock by itself.
+    @discardableResult
+    public func schedule(after delay: Duration, _ work: @escaping @Sendable () async -> Void) -> Int {
+        let ticket = nextTicket
+        nextTicket += 1
+        if delay <= .zero {
+            launch(work)
+            return ticket
+        }
+        let due = clock.now + delay
+        pending[ticket] = due
+        dueOrder.insert(ScheduledDue(at: due, ticket: ticket))
+        if serial {
+            waiting[ticket] = work
+        } else {
+            sleepers[ticket] = Task {
+                try? await clock.sleepUntil(due)
+                self.startIfPending(ticket, work)
+            }
+        }
+        return ticket
+    }
+
+    private func startIfPending(_ ticket: Int, _ work: @escaping @Sendable () async -> Void) {
+        sleepers[ticket] = nil
+        guard pending.removeValue(forKey: ticket) != nil else { return }
+        start(work)
+    }
+
+    /// Withdraws a scheduled action that has not started (a time-out whose attempt finished).
+    public func cancel(_ ticket: Int) {
+        guard pending.removeValue(forKey: ticket) != nil else { return }
+        waiting[ticket] = nil
+        sleepers.removeValue(forKey: ticket)?.cancel()
+    }
+
+    /// Runs `work` now (concurrent mode) or queues it to run next (serial mode).
+    public func perform(_ work: @escaping @Sendable () async -> Void) {
+        launch(work)
+    }
+
+    /// `perform` from outside the runtime without waiting: counted from this call on, so a
+    /// `settle()` running meanwhile cannot miss it, and (serially) queued in call order.
+    public nonisolated func performSoon(_ work: @escaping @Sendable () async -> Void) {
+        if serial {
+            ready.withLock { $0.append(work) }
+            return
+        }
+        launching.add(1, ordering: .sequentiallyConsistent)
+        Task {
+            await self.start(work)
+            self.launching.subtract(1, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    private func launch(_ work: @escaping @Sendable () async -> Void) {
+        if serial {
+            ready.withLock { $0.append(work) }
+        } else {
+            start(work)
+        }
+    }
+
+    private func start(_ work: @escaping @Sendable () async -> Void) {
+        running += 1
+        noteProgress()
+        Task {
+            await work()
+            self.finish()
+        }
+    }
+
+    private func finish() {
+        running -= 1
+        noteProgress()
+    }
+
+    /// Records that work moved forward (see `settle`).
+    nonisolated func noteProgress() { progress.add(1, ordering: .relaxed) }
+
+    /// Suspends the caller for `duration` on the runtime's clock (a handler simulating its own
+    /// duration: `context.sleep(for:)`). On a clock the runtime moves the wake-up is one of its
+    /// scheduled actions, so `advance(by:)` stops there, and the sleeper does not count as
+    /// running for `settle()`. Throws `CancellationError` when the task is cancelled (a
+    /// timed-out handler).
+    public func sleep(for duration: Duration) async throws {
+        try Task.checkCancellation()
+        if duration <= .zero { return }
+        let wake = Wake()
+        let id = nextSleep
+        nextSleep += 1
+        let ticket = schedule(after: duration) { await self.endSleep(id, cancelled: false) }
+        parkedSleeps[id] = (wake, ticket)
+        parked += 1
+        noteProgress()
+        await withTaskCancellationHandler {
+            await wake.wait()
+        } onCancel: {
+            Task { await self.endSleep(id, cancelled: true) }
+        }
+        if wake.wasCancelled { throw CancellationError() }
+    }
+
+    /// Ends a sleep: it stops counting as parked before the sleeper resumes, so `settle()`
+    /// waits for what the sleeper does next.
+    private func endSleep(_ id: Int, cancelled: Bool) {
+        guard let entry = parkedSleeps.removeValue(forKey: id) else { return }
+        parked -= 1
+        noteProgress()
+        if cancelled { cancel(entry.ticket) }
+        entry.wake.fire(cancelled: cancelled)
+    }
+
+    /// Whether nothing is running (but sleepers), nothing is ready and nothing is due by now.
+    public var isIdle: Bool {
+        guard running - parked == 0, launching.load(ordering: .sequentiallyConsistent) == 0 else { return false }
+        guard ready.withLock({ $0.isEmpty }) else { return false }
+        guard let next = nextDue else { return true }
+        return next > clock.now
+    }
+
+    /// Actions scheduled for later than now.
+    public var scheduledCount: Int { pending.count }
+
+    /// Waits until everything due at the current time (and whatever that triggers) has run.
+    /// Serially, it starts one ready action at a time and waits until it has finished or
+    /// parked. Gives up once `maxRounds` yields pass with nothing starting, finishing or
+    /// parking (a handler waiting on something that never comes), so a test fails on its
+    /// expectations instead of hanging; work that keeps moving is waited for, up to a hundred
+    /// times as many yields in all.
+    public func settle(maxRounds: Int = 100_000) async {
+        var quietRounds = 0
+        var stalledRounds = 0
+        var rounds = 0
+        var lastProgress = progress.load(ordering: .relaxed)
+        while quietRounds < 20 && stalledRounds < maxRounds && rounds < maxRounds * 100 {
+            rounds += 1
+            if startNextReady() {
+                quietRounds = 0
+                continue
+            }
+            if isIdle { quietRounds += 1 } else { quietRounds = 0 }
+            let now = progress.load(ordering: .relaxed)
+            if now == lastProgress {
+                stalledRounds += 1
+            } else {
+                stalledRounds = 0
+                lastProgress = now
+            }
+            await Task.yield()
+        }
+    }
+
+    /// Waits until the runtime is idle — nothing running but handlers sleeping on its clock,
+    /// nothing ready, nothing due — however long handlers take in real time, up to `timeout` of
+    /// real time. Returns whether it got there. Unlike `settle()`, it does not give up on a
+    /// handler that is slow to make progress; it gives up only at the deadline.
+    @discardableResult
+    public func settle(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        var quietRounds = 0
+        while ContinuousClock.now < deadline {
+            if startNextReady() {
+                quietRounds = 0
+                continue
+            }
+            if isIdle {
+                quietRounds += 1
+                if quietRounds >= 20 { return true }
+            } else {
+                quietRounds = 0
+            }
+            await Task.yield()
+        }
+        return isIdle
+    }
+
+    /// With nothing running (but sleepers), starts the next ready action, or makes the earliest
+    /// due action ready; returns whether it started one.
+    private func startNextReady() -> Bool {
+        guard running - parked == 0 else { return false }
+        if let work = ready.withLock({ $0.popFirst() }) {
+            start(work)
+            return true
+        }
+        startNextDue()
+        return false
+    }
+
+    /// Starts (serially: makes ready) the earliest waiting action whose instant has come.
+    private func startNextDue() {
+        guard let next = nextDue, next <= clock.now, let first = dueOrder.min else { return }
+        dueOrder.removeMin()
+        pending[first.ticket] = nil
+        if let work = waiting.removeValue(forKey: first.ticket) { launch(work) }
+    }
+
+    /// Moves a clock that tests move by hand (see `RuntimeClock.init(_:startDate:advance:)`)
+    /// forward by `duration`, stopping at every instant something is due and settling there,
+    /// so every action runs with its own instant as now and whatever it schedules within the
+    /// span runs too. With any other clock it only settles.
+    public func advance(by duration: Duration) async {
+        await settle()
+        guard let moveTo = clock.moveTo else { return }
+        let target = clock.now + duration
+        while let next = nextDue, next > clock.now, next <= target {
+            await moveTo(next)
+            await settle()
+        }
+        if clock.now < target {
+            await moveTo(target)
+            await settle()
+        }
+    }
+
+    /// When the earliest action not yet started is due.
+    var nextDue: Duration? {
+        while let first = dueOrder.min, pending[first.ticket] == nil { dueOrder.removeMin() }
+        return dueOrder.min?.at
+    }
+}
