@@ -4,7 +4,9 @@ import Foundation
 
 /// A test runtime (`EventFlowRuntime.testing()`: virtual clock, sequential ids, serial actions).
 struct Harness {
-    let runtime = EventFlowRuntime.testing()
+    let runtime: EventFlowRuntime
+
+    init(runtime: EventFlowRuntime = .testing()) { self.runtime = runtime }
 
     static let start = EventFlowRuntime.testingStart
 
