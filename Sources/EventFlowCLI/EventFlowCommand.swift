@@ -13,6 +13,6 @@ struct EventFlowCommand: ParsableCommand {
               eventflow test-pattern --pattern '{"source":["aws.ec2"]}' --event event.json
               eventflow check --rules rules.json
             """,
-        subcommands: [MatchCommand.self, TestPatternCommand.self, CheckCommand.self, BenchCommand.self]
+        subcommands: [MatchCommand.self, TestPatternCommand.self, CheckCommand.self, TestCommand.self, BenchCommand.self]
     )
 }

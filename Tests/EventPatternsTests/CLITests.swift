@@ -119,7 +119,7 @@ struct CLITests {
 
     @Test("every command has --help with examples")
     func help() throws {
-        for command in ["match", "test-pattern", "check", "bench"] {
+        for command in ["match", "test-pattern", "check", "test", "bench"] {
             let r = try run([command, "--help"])
             #expect(r.status == 0)
             #expect(r.stdout.contains("eventflow \(command)"), "\(command)")
