@@ -117,6 +117,23 @@ struct CLITests {
         #expect(r.stderr == "error: invalid rules in \(rules): rules file must be a JSON object of rule name to pattern (at $)\n")
     }
 
+    @Test("test-pattern --explain prints why, for a match and a non-match")
+    func testPatternExplain() throws {
+        let event = Paths.packageRoot.appendingPathComponent("Examples/Patterns/event.json").path
+        var r = try run(["test-pattern", "--explain", "--pattern", #"{"source":["aws.ec2"],"detail":{"state":[{"anything-but":"running"}]}}"#, "--event", event])
+        #expect(r.status == 0)
+        #expect(
+            r.stdout == """
+                match
+                  $.detail.state: "stopped" matched anything-but "running"
+                  $.source: "aws.ec2" matched "aws.ec2"
+
+                """)
+        r = try run(["test-pattern", "--explain", "--pattern", #"{"detail":{"state":[{"prefix":"run"}]}}"#, "--event", event])
+        #expect(r.status == 0)
+        #expect(r.stdout == "no match\n  $.detail.state: has \"stopped\"; wanted prefix \"run\"\n")
+    }
+
     @Test("every command has --help with examples")
     func help() throws {
         for command in ["match", "test-pattern", "check", "test", "bench"] {

@@ -1,0 +1,79 @@
+/// Explains one conjunction at a time over an event's leaves, the simple way: for each field
+/// the values that satisfy a condition on their own, then a search for one value per field
+/// that agree on array elements.
+struct Explainer {
+    let leaves: [EventLeaf]
+
+    init(event: JSONValue) { leaves = EventLeaf.leaves(of: event) }
+
+    func explain(_ conjunctions: [Conjunction]) -> PatternExplanation {
+        PatternExplanation(alternatives: conjunctions.map(explain))
+    }
+
+    /// A field's values and, for each value that satisfies a condition, the first such
+    /// condition.
+    private struct FieldFacts {
+        var values: [EventLeaf]
+        var candidates: [(leaf: EventLeaf, condition: ValueCondition)]
+        /// `exists false` is one of the conditions and there is no value.
+        var holdsByAbsence: Bool
+        var holds: Bool { holdsByAbsence || !candidates.isEmpty }
+    }
+
+    private func facts(_ field: FieldCondition) -> FieldFacts {
+        let values = leaves.filter { $0.path == field.path }
+        var candidates: [(leaf: EventLeaf, condition: ValueCondition)] = []
+        for leaf in values {
+            if let condition = field.alternatives.first(where: leaf.satisfies) { candidates.append((leaf, condition)) }
+        }
+        return FieldFacts(values: values, candidates: candidates, holdsByAbsence: values.isEmpty && field.alternatives.contains(.exists(false)))
+    }
+
+    private func explain(_ conjunction: Conjunction) -> PatternExplanation.Alternative {
+        let all = conjunction.fields.map(facts)
+        var fields = zip(conjunction.fields, all).map { field, f in
+            PatternExplanation.Field(
+                path: Self.displayPath(field.path), conditions: field.alternatives.map(\.explanationText),
+                values: f.values.map(\.explained),
+                candidates: f.candidates.map { .init(value: $0.leaf.explained, condition: $0.condition.explanationText) },
+                match: nil)
+        }
+        if let failing = all.firstIndex(where: { !$0.holds }) {
+            return .init(fields: fields, failure: .noValueMatches(field: failing))
+        }
+        // One value per field, consistent with the values chosen before it; the first field
+        // at which no choice works names the conflict.
+        var chosen: [Int: Int] = [:]  // field → candidate
+        func choose(_ k: Int, upTo end: Int) -> Bool {
+            if k == end { return true }
+            if all[k].holdsByAbsence { return choose(k + 1, upTo: end) }
+            for (i, c) in all[k].candidates.enumerated()
+            where chosen.allSatisfy({ all[$0.key].candidates[$0.value].leaf.consistent(with: c.leaf) }) {
+                chosen[k] = i
+                if choose(k + 1, upTo: end) { return true }
+                chosen[k] = nil
+            }
+            return false
+        }
+        for end in 1..<(all.count + 1) {
+            chosen = [:]
+            guard choose(0, upTo: end) else {
+                let last = end - 1
+                let arrays = Set(all[last].candidates.flatMap { $0.leaf.trail.map(\.array) })
+                let involved = (0..<last).filter { k in
+                    all[k].candidates.contains { c in c.leaf.trail.contains { arrays.contains($0.array) } }
+                }
+                return .init(fields: fields, failure: .arrayConsistency(fields: involved + [last]))
+            }
+        }
+        for k in fields.indices {
+            fields[k].match = chosen[k].map { fields[k].candidates[$0] } ?? .init(value: nil, condition: "exists false")
+        }
+        return .init(fields: fields, failure: nil)
+    }
+
+    /// `detail.state` → `$.detail.state` (awkward names quoted).
+    static func displayPath(_ path: String) -> String {
+        path.split(separator: ".", omittingEmptySubsequences: false).reduce("$") { JSONPath.member($0, String($1)) }
+    }
+}
