@@ -8,10 +8,11 @@ struct EventFlowCommand: ParsableCommand {
         discussion: """
             Patterns follow Amazon EventBridge exactly (every operator, plus PCRE2 "regex").
 
-            Examples:
-              eventflow match --rules Fixtures/examples/rules.json Fixtures/examples/events.jsonl
-              eventflow test-pattern --pattern '{"source":["aws.ec2"]}' --event event.json
-              eventflow check --rules rules.json
+            Examples (a trailing "# exit N" is the status the example ends with):
+              eventflow match --rules Examples/Patterns/rules.json Examples/Patterns/events.jsonl   # exit 1: the last line is not JSON
+              eventflow test-pattern --pattern '{"source":["aws.ec2"]}' --event Examples/Patterns/event.json
+              eventflow check --rules Examples/Patterns/rules.json
+              eventflow test --rules Examples/Patterns/rules.json Examples/Patterns/fixtures
             """,
         subcommands: [MatchCommand.self, TestPatternCommand.self, CheckCommand.self, TestCommand.self, BenchCommand.self]
     )
