@@ -32,10 +32,6 @@ struct TestCommand: ParsableCommand {
     @Option(name: .long, help: "Also write a JUnit XML report to this file.")
     var junit: String?
 
-    func validate() throws {
-        guard !fixtures.isEmpty else { throw ValidationError("give at least one fixture file or folder") }
-    }
-
     func run() throws {
         let ruleFile: RuleFile?
         var cases: [PatternFixture] = []

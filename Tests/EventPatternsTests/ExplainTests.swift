@@ -125,6 +125,11 @@ struct ExplainTests {
         #expect(failing.alternatives[0].fields.map(\.path) == ["$.detail.n", "$.detail.state", "$.source"])
         #expect(failing.alternatives[0].fields[1].values == [])
         #expect(failing.alternatives[0].fields[2].values == [PatternExplanation.Value(location: "$.source", json: "\"aws.s3\"")])
+        #expect(
+            failing.alternatives[0].fields[1].conditions == [
+                PatternExplanation.Condition(kind: "exact", operand: "\"stopped\""),
+                PatternExplanation.Condition(kind: "prefix", operand: "\"term\""),
+            ])
     }
 
     @Test("dotted keys and awkward names in paths")
@@ -151,6 +156,7 @@ struct ExplainTests {
                 """)
         let matching = try explain(pattern, #"{"items": [{"sku": "A", "qty": 1}, {"sku": "A", "qty": 7}]}"#)
         #expect(matching.alternatives[0].fields.map { $0.match?.value?.location } == ["$.items[1].qty", "$.items[1].sku"])
+        #expect(matching.alternatives[0].fields[0].match?.condition == PatternExplanation.Condition(kind: "numeric", operand: #"[">", 5]"#))
         #expect(
             matching.description == """
                 match

@@ -1,24 +1,24 @@
-/// Conditions as explanations print them: the operator, then its operand as JSON
-/// (`prefix "init"`, `numeric [">", 0, "<=", 5]`, `exists false`; exact values alone).
+/// Conditions as explanations show them: the operator as the pattern names it and the operand
+/// as JSON (`prefix "init"`, `numeric [">", 0, "<=", 5]`, `exists false`; plain values alone).
 extension ValueCondition {
-    var explanationText: String {
+    var explained: PatternExplanation.Condition {
         switch self {
-        case .exactString(let s): return Self.quoted(s)
-        case .exactNumber(let n): return n.text
-        case .literal(.true): return "true"
-        case .literal(.false): return "false"
-        case .literal(.null): return "null"
-        case .prefix(let p): return "prefix " + Self.quoted(p)
-        case .suffix(let s): return "suffix " + Self.quoted(s)
-        case .prefixIgnoreCase(let f): return "prefix equals-ignore-case " + Self.quoted(f.original)
-        case .suffixIgnoreCase(let f): return "suffix equals-ignore-case " + Self.quoted(f.original)
-        case .equalsIgnoreCase(let f): return "equals-ignore-case " + Self.quoted(f.original)
-        case .wildcard(let w): return "wildcard " + Self.quoted(w.source)
-        case .anythingBut(let a): return "anything-but " + a.explanationText
-        case .numeric(let r): return "numeric " + r.explanationText
-        case .exists(let present): return present ? "exists true" : "exists false"
-        case .cidr(let c): return "cidr " + Self.quoted(c.source)
-        case .regex(let r): return "regex " + Self.quoted(r.pattern)
+        case .exactString(let s): return .init(kind: "exact", operand: Self.quoted(s))
+        case .exactNumber(let n): return .init(kind: "exact", operand: n.text)
+        case .literal(.true): return .init(kind: "exact", operand: "true")
+        case .literal(.false): return .init(kind: "exact", operand: "false")
+        case .literal(.null): return .init(kind: "exact", operand: "null")
+        case .prefix(let p): return .init(kind: "prefix", operand: Self.quoted(p))
+        case .suffix(let s): return .init(kind: "suffix", operand: Self.quoted(s))
+        case .prefixIgnoreCase(let f): return .init(kind: "prefix equals-ignore-case", operand: Self.quoted(f.original))
+        case .suffixIgnoreCase(let f): return .init(kind: "suffix equals-ignore-case", operand: Self.quoted(f.original))
+        case .equalsIgnoreCase(let f): return .init(kind: "equals-ignore-case", operand: Self.quoted(f.original))
+        case .wildcard(let w): return .init(kind: "wildcard", operand: Self.quoted(w.source))
+        case .anythingBut(let a): return a.explained
+        case .numeric(let r): return .init(kind: "numeric", operand: r.explainedOperand)
+        case .exists(let present): return .init(kind: "exists", operand: present ? "true" : "false")
+        case .cidr(let c): return .init(kind: "cidr", operand: Self.quoted(c.source))
+        case .regex(let r): return .init(kind: "regex", operand: Self.quoted(r.pattern))
         }
     }
 
@@ -32,22 +32,24 @@ extension ValueCondition {
 }
 
 extension AnythingBut {
-    var explanationText: String {
+    var explained: PatternExplanation.Condition {
+        let (form, items): (String, [String])
         switch self {
-        case .strings(let list): return ValueCondition.operand(list.map(ValueCondition.quoted))
-        case .numbers(let list): return ValueCondition.operand(list.map(\.text))
-        case .prefixes(let list): return "prefix " + ValueCondition.operand(list.map(ValueCondition.quoted))
-        case .suffixes(let list): return "suffix " + ValueCondition.operand(list.map(ValueCondition.quoted))
-        case .equalsIgnoreCase(let list): return "equals-ignore-case " + ValueCondition.operand(list.map { ValueCondition.quoted($0.original) })
-        case .wildcards(let list): return "wildcard " + ValueCondition.operand(list.map { ValueCondition.quoted($0.source) })
-        case .regex(let r): return "regex " + ValueCondition.quoted(r.pattern)
+        case .strings(let list): (form, items) = ("", list.map(ValueCondition.quoted))
+        case .numbers(let list): (form, items) = ("", list.map(\.text))
+        case .prefixes(let list): (form, items) = (" prefix", list.map(ValueCondition.quoted))
+        case .suffixes(let list): (form, items) = (" suffix", list.map(ValueCondition.quoted))
+        case .equalsIgnoreCase(let list): (form, items) = (" equals-ignore-case", list.map { ValueCondition.quoted($0.original) })
+        case .wildcards(let list): (form, items) = (" wildcard", list.map { ValueCondition.quoted($0.source) })
+        case .regex(let r): (form, items) = (" regex", [ValueCondition.quoted(r.pattern)])
         }
+        return .init(kind: "anything-but" + form, operand: ValueCondition.operand(items))
     }
 }
 
 extension NumericRange {
     /// The range in the pattern's own form: `["=", 5]`, `[">", 0, "<=", 5]`, `["<", 10]`.
-    var explanationText: String {
+    var explainedOperand: String {
         func number(_ d: Double) -> String { JSONNumber(d).text }
         var items: [String] = []
         if let lower, let upper, lower == upper, lowerInclusive, upperInclusive {

@@ -33,9 +33,9 @@ struct Explainer {
         let all = conjunction.fields.map(facts)
         var fields = zip(conjunction.fields, all).map { field, f in
             PatternExplanation.Field(
-                path: Self.displayPath(field.path), conditions: field.alternatives.map(\.explanationText),
+                path: Self.displayPath(field.path), conditions: field.alternatives.map(\.explained),
                 values: f.values.map(\.explained),
-                candidates: f.candidates.map { .init(value: $0.leaf.explained, condition: $0.condition.explanationText) },
+                candidates: f.candidates.map { .init(value: $0.leaf.explained, condition: $0.condition.explained) },
                 match: nil)
         }
         if let failing = all.firstIndex(where: { !$0.holds }) {
@@ -67,7 +67,7 @@ struct Explainer {
             }
         }
         for k in fields.indices {
-            fields[k].match = chosen[k].map { fields[k].candidates[$0] } ?? .init(value: nil, condition: "exists false")
+            fields[k].match = chosen[k].map { fields[k].candidates[$0] } ?? .init(value: nil, condition: ValueCondition.exists(false).explained)
         }
         return .init(fields: fields, failure: nil)
     }

@@ -37,7 +37,7 @@ extension PatternExplanation.Alternative {
         case .noValueMatches(let i):
             let field = fields[i]
             let has = field.values.isEmpty ? "absent" : "has " + field.values.map(\.json).joined(separator: ", ")
-            return ["\(field.path): \(has); wanted \(field.conditions.joined(separator: " or "))"]
+            return ["\(field.path): \(has); wanted \(field.conditions.map(\.description).joined(separator: " or "))"]
         case .arrayConsistency(let indexes):
             let involved = indexes.map { fields[$0] }
             var lines = ["\(involved.map(\.path).joined(separator: ", ")): each holds, but never in the same array element"]

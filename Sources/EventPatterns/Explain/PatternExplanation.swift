@@ -32,8 +32,8 @@ public struct PatternExplanation: Sendable, Hashable, CustomStringConvertible {
     public struct Field: Sendable, Hashable {
         /// The field as a JSON path, such as `$.detail.state`.
         public var path: String
-        /// The alternatives the pattern allows there, as text (`prefix "init"`, `exists false`).
-        public var conditions: [String]
+        /// The alternatives the pattern allows there (OR).
+        public var conditions: [Condition]
         /// Every value the event has at the path (empty: absent).
         public var values: [Value]
         /// The values that satisfy some condition on their own, each with the first condition
@@ -43,7 +43,7 @@ public struct PatternExplanation: Sendable, Hashable, CustomStringConvertible {
         /// value is nil when the field holds by being absent).
         public var match: Match?
 
-        public init(path: String, conditions: [String], values: [Value], candidates: [Match], match: Match?) {
+        public init(path: String, conditions: [Condition], values: [Value], candidates: [Match], match: Match?) {
             self.path = path
             self.conditions = conditions
             self.values = values
@@ -67,13 +67,30 @@ public struct PatternExplanation: Sendable, Hashable, CustomStringConvertible {
         public var description: String { json }
     }
 
+    /// One alternative of a field's value list: the operator and its operand.
+    public struct Condition: Sendable, Hashable, CustomStringConvertible {
+        /// The operator as the pattern names it (`prefix`, `anything-but prefix`,
+        /// `prefix equals-ignore-case`, `numeric`, `exists`, ...), or `exact` for a plain value.
+        public var kind: String
+        /// The operand as JSON: `"init"`, `[">", 0, "<=", 5]`, `false`, `["a", "b"]`.
+        public var operand: String
+
+        public init(kind: String, operand: String) {
+            self.kind = kind
+            self.operand = operand
+        }
+
+        /// `prefix "init"`, `numeric [">", 0, "<=", 5]`, `exists false`; a plain value alone.
+        public var description: String { kind == "exact" ? operand : kind + " " + operand }
+    }
+
     /// A value and the condition it satisfies.
     public struct Match: Sendable, Hashable {
         /// Nil when the condition is `exists false`, satisfied by there being no value.
         public var value: Value?
-        public var condition: String
+        public var condition: Condition
 
-        public init(value: Value?, condition: String) {
+        public init(value: Value?, condition: Condition) {
             self.value = value
             self.condition = condition
         }
