@@ -41,9 +41,28 @@ struct Explainer {
         if let failing = all.firstIndex(where: { !$0.holds }) {
             return .init(fields: fields, failure: .noValueMatches(field: failing))
         }
-        // One value per field, consistent with the values chosen before it; the first field
-        // at which no choice works names the conflict.
-        var chosen: [Int: Int] = [:]  // field → candidate
+        switch Self.consistentChoice(all) {
+        case .failure(let conflict):
+            return .init(fields: fields, failure: .arrayConsistency(fields: conflict.fields))
+        case .success(let chosen):
+            for k in fields.indices {
+                fields[k].match = chosen[k].map { fields[k].candidates[$0] } ?? .init(value: nil, condition: ValueCondition.exists(false).explained)
+            }
+            return .init(fields: fields, failure: nil)
+        }
+    }
+
+    private struct Conflict: Error {
+        /// The field at which no consistent choice exists, after the earlier fields whose
+        /// values share an array with its values.
+        var fields: [Int]
+    }
+
+    /// One candidate per field (none for a field that holds by being absent), all agreeing on
+    /// array elements: field → candidate index. Fields are added one at a time, so the first
+    /// field that cannot be added names the conflict.
+    private static func consistentChoice(_ all: [FieldFacts]) -> Result<[Int: Int], Conflict> {
+        var chosen: [Int: Int] = [:]
         func choose(_ k: Int, upTo end: Int) -> Bool {
             if k == end { return true }
             if all[k].holdsByAbsence { return choose(k + 1, upTo: end) }
@@ -60,16 +79,13 @@ struct Explainer {
             guard choose(0, upTo: end) else {
                 let last = end - 1
                 let arrays = Set(all[last].candidates.flatMap { $0.leaf.trail.map(\.array) })
-                let involved = (0..<last).filter { k in
+                let earlier = (0..<last).filter { k in
                     all[k].candidates.contains { c in c.leaf.trail.contains { arrays.contains($0.array) } }
                 }
-                return .init(fields: fields, failure: .arrayConsistency(fields: involved + [last]))
+                return .failure(Conflict(fields: earlier + [last]))
             }
         }
-        for k in fields.indices {
-            fields[k].match = chosen[k].map { fields[k].candidates[$0] } ?? .init(value: nil, condition: ValueCondition.exists(false).explained)
-        }
-        return .init(fields: fields, failure: nil)
+        return .success(chosen)
     }
 
     /// `detail.state` → `$.detail.state` (awkward names quoted).
