@@ -3,12 +3,12 @@ import PackageDescription
 
 let package = Package(
     name: "EventFlow",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "EventPatterns", targets: ["EventPatterns"]),
         .library(name: "EventFlow", targets: ["EventFlow"]),
         .library(name: "EventFlowTesting", targets: ["EventFlowTesting"]),
-        .executable(name: "eventflow", targets: ["eventflow"]),
+        .executable(name: "eventflow", targets: ["EventFlowCLI"]),
         .executable(name: "LoanProcessor", targets: ["LoanProcessor"]),
         .executable(name: "MappingWorkers", targets: ["MappingWorkers"]),
     ],
@@ -45,8 +45,10 @@ let package = Package(
             name: "EventFlowTesting",
             dependencies: ["EventFlow", .product(name: "Clocks", package: "swift-clocks")]
         ),
+        // The `eventflow` command (its folder is not named like the product: `Sources/eventflow`
+        // and `Sources/EventFlow` would collide on case-insensitive file systems).
         .executableTarget(
-            name: "eventflow",
+            name: "EventFlowCLI",
             dependencies: [
                 "EventPatterns",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -4,7 +4,7 @@ public struct RuleFile: Sendable {
     public var rules: [(name: String, patterns: [EventPattern])]
 
     /// Why a rules file was rejected: the rule, the JSON path inside the file, and the reason.
-    public struct Error: Swift.Error, Sendable, CustomStringConvertible {
+    public struct Error: Swift.Error, Sendable, Equatable, CustomStringConvertible {
         public var rule: String?
         public var path: String
         public var reason: String
@@ -14,46 +14,83 @@ public struct RuleFile: Sendable {
         }
     }
 
+    /// The verdict on one member of a rules file, in file order.
+    public struct Verdict: Sendable {
+        public var name: String
+        /// The rule's patterns, or why the rule is rejected.
+        public var result: Result<[EventPattern], RuleFile.Error>
+    }
+
+    /// Accepts the file only when every rule is valid; the first invalid rule is the error.
     public init(text: String) throws(RuleFile.Error) {
+        try self.init(verdicts: RuleFile.verdicts(text: text))
+    }
+
+    public init(json: JSONValue) throws(RuleFile.Error) {
+        try self.init(verdicts: RuleFile.verdicts(json: json))
+    }
+
+    private init(verdicts: [Verdict]) throws(RuleFile.Error) {
+        var rules: [(name: String, patterns: [EventPattern])] = []
+        for verdict in verdicts {
+            switch verdict.result {
+            case .success(let patterns): rules.append((name: verdict.name, patterns: patterns))
+            case .failure(let error): throw error
+            }
+        }
+        self.rules = rules
+    }
+
+    /// One verdict per rule, so a caller can report every rule; throws only when the file as a
+    /// whole is unusable (not JSON, not an object). The file is valid exactly when every
+    /// verdict is a success.
+    public static func verdicts(text: String) throws(RuleFile.Error) -> [Verdict] {
         let json: JSONValue
         do {
             json = try JSONParser.parse(text)
         } catch {
             throw Error(rule: nil, path: "$", reason: "rules file is not valid JSON: \(error)")
         }
-        try self.init(json: json)
+        return try verdicts(json: json)
     }
 
-    public init(json: JSONValue) throws(RuleFile.Error) {
+    public static func verdicts(json: JSONValue) throws(RuleFile.Error) -> [Verdict] {
         guard case .object(let members) = json else {
             throw Error(rule: nil, path: "$", reason: "rules file must be a JSON object of rule name to pattern")
         }
-        var rules: [(name: String, patterns: [EventPattern])] = []
         var seen: Set<String> = []
-        for member in members {
+        return members.map { member in
             let base = JSONPath.member("$", member.key)
             guard seen.insert(member.key).inserted else {
-                throw Error(rule: member.key, path: base, reason: "duplicate rule name")
+                return Verdict(name: member.key, result: .failure(Error(rule: member.key, path: base, reason: "duplicate rule name")))
             }
-            let values: [(JSONValue, String)]
-            if case .array(let list) = member.value {
-                guard !list.isEmpty else { throw Error(rule: member.key, path: base, reason: "Empty arrays are not allowed") }
-                values = list.enumerated().map { ($0.element, JSONPath.index(base, $0.offset)) }
-            } else {
-                values = [(member.value, base)]
-            }
-            var patterns: [EventPattern] = []
-            for (value, path) in values {
-                do {
-                    patterns.append(try EventPattern(json: value))
-                } catch {
-                    // Pattern paths start at "$"; re-root them inside the file.
-                    throw Error(rule: member.key, path: path + error.path.dropFirst(), reason: error.reason)
-                }
-            }
-            rules.append((name: member.key, patterns: patterns))
+            return Verdict(name: member.key, result: Result { () throws(RuleFile.Error) in try patterns(member, at: base) })
         }
-        self.rules = rules
+    }
+
+    private static func patterns(_ member: JSONMember, at base: String) throws(RuleFile.Error) -> [EventPattern] {
+        let values: [(JSONValue, String)]
+        if case .array(let list) = member.value {
+            guard !list.isEmpty else { throw Error(rule: member.key, path: base, reason: "Empty arrays are not allowed") }
+            values = list.enumerated().map { ($0.element, JSONPath.index(base, $0.offset)) }
+        } else {
+            values = [(member.value, base)]
+        }
+        var patterns: [EventPattern] = []
+        for (value, path) in values {
+            do {
+                patterns.append(try EventPattern(json: value))
+            } catch {
+                // Pattern paths start at "$"; re-root them inside the file.
+                throw Error(rule: member.key, path: path + error.path.dropFirst(), reason: error.reason)
+            }
+        }
+        return patterns
+    }
+
+    /// The patterns of the rule named `name`, or nil.
+    public func patterns(named name: String) -> [EventPattern]? {
+        rules.first { $0.name == name }?.patterns
     }
 
     /// A matcher holding every rule of the file.

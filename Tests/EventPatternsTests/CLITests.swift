@@ -1,57 +1,12 @@
 import Foundation
 import Testing
 
-/// Runs the `eventflow` executable built next to the test bundle. Each test writes its files in
-/// its own scratch folder, removed when the test's suite instance goes away.
 @Suite("eventflow CLI")
-final class CLITests: Sendable {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("eventflow-cli-\(UUID().uuidString)")
+struct CLITests {
+    let cli = CLIRunner()
 
-    deinit { try? FileManager.default.removeItem(at: scratch) }
-
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("eventflow")
-    }
-
-    func run(_ arguments: [String], stdin: String? = nil) throws -> Run {
-        guard FileManager.default.fileExists(atPath: Self.binary.path) else {
-            throw CLIMissing(path: Self.binary.path)
-        }
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = input
-        try p.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    struct CLIMissing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "\(path) not built; run `swift build --build-tests` first (scripts/test.sh does)" }
-    }
-
-    func temp(_ name: String, _ text: String) throws -> String {
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let url = scratch.appendingPathComponent(name)
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
+    func run(_ arguments: [String], stdin: String? = nil) throws -> CLIRunner.Run { try cli.run(arguments, stdin: stdin) }
+    func temp(_ name: String, _ text: String) throws -> String { try cli.temp(name, text) }
 
     @Test("match prints one sorted JSON array per line, errors in place, exit 1")
     func match() throws {
@@ -136,9 +91,52 @@ final class CLITests: Sendable {
                 """)
     }
 
+    @Test("check calls a duplicate rule name invalid, as match does: same path, exit 2")
+    func checkDuplicateName() throws {
+        let rules = try temp("rules.json", #"{"a": {"x": [1]}, "b": {"x": [2]}, "a": {"y": [3]}}"#)
+        let check = try run(["check", "--rules", rules])
+        #expect(check.status == 2)
+        #expect(
+            check.stdout == """
+                a: valid
+                b: valid
+                a: duplicate rule name (at $.a)
+
+                """)
+        let match = try run(["match", "--rules", rules], stdin: "{\"x\": 1}\n")
+        #expect(match.status == 2)
+        #expect(match.stderr == "error: invalid rules in \(rules): rule \"a\": duplicate rule name (at $.a)\n")
+    }
+
+    @Test("check: a rules file that is not an object is one error, exit 2")
+    func checkNotObject() throws {
+        let rules = try temp("rules.json", #"["a"]"#)
+        let r = try run(["check", "--rules", rules])
+        #expect(r.status == 2)
+        #expect(r.stdout == "")
+        #expect(r.stderr == "error: invalid rules in \(rules): rules file must be a JSON object of rule name to pattern (at $)\n")
+    }
+
+    @Test("test-pattern --explain prints why, for a match and a non-match")
+    func testPatternExplain() throws {
+        let event = Paths.packageRoot.appendingPathComponent("Examples/Patterns/event.json").path
+        var r = try run(["test-pattern", "--explain", "--pattern", #"{"source":["aws.ec2"],"detail":{"state":[{"anything-but":"running"}]}}"#, "--event", event])
+        #expect(r.status == 0)
+        #expect(
+            r.stdout == """
+                match
+                  $.detail.state: "stopped" matched anything-but "running"
+                  $.source: "aws.ec2" matched "aws.ec2"
+
+                """)
+        r = try run(["test-pattern", "--explain", "--pattern", #"{"detail":{"state":[{"prefix":"run"}]}}"#, "--event", event])
+        #expect(r.status == 0)
+        #expect(r.stdout == "no match\n  $.detail.state: has \"stopped\"; wanted prefix \"run\"\n")
+    }
+
     @Test("every command has --help with examples")
     func help() throws {
-        for command in ["match", "test-pattern", "check", "bench"] {
+        for command in ["match", "test-pattern", "check", "test", "bench"] {
             let r = try run([command, "--help"])
             #expect(r.status == 0)
             #expect(r.stdout.contains("eventflow \(command)"), "\(command)")

@@ -50,3 +50,34 @@ struct PropertyTests {
         }
     }
 }
+
+@Suite("Explanations agree with matching")
+struct ExplainPropertyTests {
+    /// 8,000 random rule/event pairs (every operator, arrays of objects, dotted keys, `$or`):
+    /// the explanation's verdict is `matches(event:)`, a matching alternative gives every field a
+    /// value that satisfies it, and a failure names a field of the alternative.
+    @Test("explain(event).matched == matches(event:)", arguments: [UInt64(11), 12, 13, 14])
+    func agrees(seed: UInt64) throws {
+        var gen = RandomPatterns(rng: SplitMix64(seed: seed))
+        var matched = 0
+        for i in 0..<2_000 {
+            let rule = gen.rule()
+            let event = gen.event()
+            let pattern = try EventPattern(json: rule)
+            let explanation = pattern.explain(event)
+            let expected = pattern.matches(event: event)
+            #expect(explanation.matched == expected, "seed \(seed) #\(i)\nrule: \(rule.jsonText)\nevent: \(event.jsonText)\n\(explanation)")
+            if explanation.matched != expected { return }
+            if expected { matched += 1 }
+            for alternative in explanation.alternatives {
+                switch alternative.failure {
+                case nil: #expect(alternative.fields.allSatisfy { $0.match != nil })
+                case .noValueMatches(let k): #expect(alternative.fields[k].candidates.isEmpty)
+                case .arrayConsistency(let ks): #expect(ks.count >= 2 && ks.allSatisfy { !alternative.fields[$0].candidates.isEmpty })
+                }
+            }
+        }
+        // The generator makes both outcomes common, so the test sees both.
+        #expect(matched > 200 && matched < 1_800, "\(matched) of 2,000 matched")
+    }
+}

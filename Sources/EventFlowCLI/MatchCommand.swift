@@ -14,9 +14,9 @@ struct MatchCommand: ParsableCommand {
             Exit status: 0 when every line was an event, 1 when some line failed, 2 when a rule is \
             invalid (nothing is matched then).
 
-            Example:
-              eventflow match --rules Fixtures/examples/rules.json Fixtures/examples/events.jsonl
-              cat events.jsonl | eventflow match --rules rules.json -
+            Examples:
+              eventflow match --rules Examples/Patterns/rules.json Examples/Patterns/events.jsonl   # exit 1: the last line is not JSON
+              head -n 5 Examples/Patterns/events.jsonl | eventflow match --rules Examples/Patterns/rules.json -
             """
     )
 

@@ -9,8 +9,10 @@ struct CheckCommand: ParsableCommand {
             Prints "<name>: valid" or "<name>: <reason> (at <JSON path>)" for each rule, in file \
             order. Exit status 0 when all are valid, 2 otherwise.
 
+            The verdict is the one match and test give: a file check calls valid loads there.
+
             Example:
-              eventflow check --rules rules.json
+              eventflow check --rules Examples/Patterns/rules.json
             """
     )
 
@@ -19,26 +21,21 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let text = String(decoding: try Inputs.readAll(rules), as: UTF8.self)
-        let json: JSONValue
+        let verdicts: [RuleFile.Verdict]
         do {
-            json = try JSONParser.parse(text)
+            verdicts = try RuleFile.verdicts(text: text)
         } catch {
-            printError("error: \(rules) is not valid JSON: \(error)")
-            throw ExitCode(2)
-        }
-        guard case .object(let members) = json else {
-            printError("error: \(rules) must be a JSON object of rule name to pattern")
+            printError("error: invalid rules in \(rules): \(error)")
             throw ExitCode(2)
         }
         var out = Output()
         var invalid = false
-        for member in members {
-            do {
-                _ = try RuleFile(json: .object([member]))
-                out.line("\(member.key): valid")
-            } catch {
+        for verdict in verdicts {
+            switch verdict.result {
+            case .success: out.line("\(verdict.name): valid")
+            case .failure(let error):
                 invalid = true
-                out.line("\(member.key): \(error.reason) (at \(error.path))")
+                out.line("\(verdict.name): \(error.reason) (at \(error.path))")
             }
         }
         out.flush()

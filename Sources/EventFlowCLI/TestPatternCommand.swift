@@ -10,10 +10,13 @@ struct TestPatternCommand: ParsableCommand {
             JSON object with id, account, source, time, region and detail-type; otherwise the \
             command fails with "Parameter Event is not valid.".
 
+            With --explain, prints why instead: "match" and, per field, the event value and the             condition it matched; or "no match" and the first field that failed: its JSON path,             the values the event has there (or "absent") and the conditions wanted.
+
             Exit status: 0 with the answer printed; 2 for an invalid pattern or event.
 
-            Example:
-              eventflow test-pattern --pattern '{"detail":{"state":[{"anything-but":"running"}]}}' --event event.json
+            Examples:
+              eventflow test-pattern --pattern '{"detail":{"state":[{"anything-but":"running"}]}}' --event Examples/Patterns/event.json
+              eventflow test-pattern --explain --pattern '{"detail":{"state":[{"prefix":"run"}]}}' --event Examples/Patterns/event.json
             """
     )
 
@@ -22,6 +25,9 @@ struct TestPatternCommand: ParsableCommand {
 
     @Option(name: .long, help: "The event: a file path or inline JSON.")
     var event: String
+
+    @Flag(name: .long, help: "Explain the answer: what matched which condition, or what failed.")
+    var explain = false
 
     /// The fields TestEventPattern requires of an event.
     static let requiredFields = ["id", "account", "source", "time", "region", "detail-type"]
@@ -47,6 +53,10 @@ struct TestPatternCommand: ParsableCommand {
             printError("ValidationException: Parameter Event is not valid. (\(detail))")
             throw ExitCode(2)
         }
-        print(parsed.matches(event: eventJSON) ? "true" : "false")
+        if explain {
+            print(parsed.explain(eventJSON).description)
+        } else {
+            print(parsed.matches(event: eventJSON) ? "true" : "false")
+        }
     }
 }

@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
             and counts (rule name → events matched in one pass).
 
             Example:
-              eventflow bench --rules rules.json citylots2.json.gz --passes 5
+              head -n 5 Examples/Patterns/events.jsonl | eventflow bench --rules Examples/Patterns/rules.json - --passes 3
             """
     )
 
