@@ -103,6 +103,7 @@ public actor Queue {
         let id = runtime.ids.make()
         let message = Message(
             messageId: id, body: body, attributes: attributes, receiptHandle: "", receiveCount: 0, sentAt: runtime.clock.now)
+        runtime.record(.accepted, resource: arn, id: id)
         arrive(message)
         return id
     }
@@ -191,7 +192,7 @@ public actor Queue {
             do {
                 return (m, try JSONBridge.decode(T.self, from: try JSONParser.parse(m.body)))
             } catch {
-                throw AWSError(.sqsInvalidParameterValue, "message \(m.messageId) of \(name) is not a \(T.self): \(error)")
+                throw AWSError(.sqsInvalidParameterValue, "message \(m.messageId) of \(name) does not decode as \(T.self): \(error)")
             }
         }
     }
