@@ -22,6 +22,8 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         case queueAlreadyExists = "QueueAlreadyExists"
         // SNS
         case snsInvalidParameter = "InvalidParameter"
+        // Any service: the request could not be completed (EventFlow: its storage failed).
+        case internalFailure = "InternalFailure"
 
         /// The HTTP status AWS answers with.
         public var httpStatus: Int {
@@ -30,6 +32,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
             case .resourceConflict: return 409
             case .requestEntityTooLarge: return 413
             case .tooManyRequests: return 429
+            case .internalFailure: return 500
             default: return 400
             }
         }

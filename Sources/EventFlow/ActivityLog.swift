@@ -23,6 +23,8 @@ public struct Activity: Sendable, Equatable, CustomStringConvertible {
         case outcome
         /// Something ended with nowhere to go (`reason`).
         case dropped
+        /// The runtime's storage refused a change (`reason`); nothing was changed.
+        case storageFailed
     }
 
     public var at: Date

@@ -29,6 +29,8 @@ public actor EventFlowRuntime {
     public nonisolated let registry = ResourceRegistry()
     /// Every step of every event, message and invocation (the latest `limits.activityCapacity`).
     public nonisolated let activity: ActivityLog
+    /// Where queues keep their messages: memory by default, or a SQLite file (`EventFlowSQLite`).
+    public nonisolated let storage: any RuntimeStorage
 
     /// Whether actions run one at a time inside `settle()` (see the type's comment).
     nonisolated var serial: Bool { clock.canAdvance }
@@ -60,8 +62,9 @@ public actor EventFlowRuntime {
     public init(
         account: String = "123456789012", region: String = "us-east-1", clock: RuntimeClock = .continuous,
         ids: IDGenerator = .random, logger: Logger = Logger(label: "eventflow"), metrics: (any MetricsFactory)? = nil,
-        limits: RuntimeLimits = RuntimeLimits()
+        limits: RuntimeLimits = RuntimeLimits(), storage: any RuntimeStorage = InMemoryStorage()
     ) {
+        self.storage = storage
         self.limits = limits
         self.activity = ActivityLog(capacity: limits.activityCapacity)
         self.metrics = metrics ?? MetricsSystem.factory

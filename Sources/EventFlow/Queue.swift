@@ -67,12 +67,8 @@ public actor Queue {
         }
     }
 
-    private struct Stored {
-        var message: Message
-        var visibleAt: Duration
-    }
-
-    private var stored: [Stored] = []
+    /// Where the messages are: the runtime's storage (memory, or a SQLite file).
+    private nonisolated let store: any QueueStore
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var listeners: [@Sendable () async -> Void] = []
     public private(set) var redrivePolicy: RedrivePolicy?
@@ -90,6 +86,7 @@ public actor Queue {
         self.visibilityTimeout = visibilityTimeout
         self.messageRetentionPeriod = messageRetentionPeriod
         self.redrivePolicy = redrivePolicy
+        self.store = runtime.storage.queues
         try runtime.registry.register(self, kind: .queue, name: name, arn: arn)
     }
 
@@ -101,11 +98,35 @@ public actor Queue {
         let size = Self.size(body, attributes)
         guard size <= maxMessageBytes else { throw .messageTooLong(bytes: size, limit: maxMessageBytes) }
         let id = runtime.ids.make()
-        let message = Message(
-            messageId: id, body: body, attributes: attributes, receiptHandle: "", receiveCount: 0, sentAt: runtime.clock.now)
+        let now = runtime.clock.date(at: runtime.clock.now)
+        do {
+            try store.insert(StoredMessage(messageId: id, body: body, attributes: attributes, sentAt: now, visibleAt: now), queue: name)
+        } catch {
+            throw storageFailure("send a message to", error)
+        }
         runtime.record(.accepted, resource: arn, id: id)
-        arrive(message)
+        arrived()
         return id
+    }
+
+    /// The error for a store that failed: the queue, what could not be done, and why.
+    private func storageFailure(_ action: String, _ error: any Error) -> AWSError {
+        AWSError(.internalFailure, "could not \(action) queue \(name): \(error)")
+    }
+
+    /// A store failure in a call that cannot throw: logged and recorded; nothing was changed.
+    private func reportStorageFailure(_ action: String, _ error: any Error) {
+        let failure = storageFailure(action, error)
+        runtime.record(.storageFailed, resource: arn, id: "", reason: failure.message)
+        runtime.logger.error("\(failure.message)", metadata: ["queue": "\(name)"])
+    }
+
+    /// A message as the queue's API shows it, times as offsets on the runtime's clock.
+    private func message(_ m: StoredMessage) -> Message {
+        Message(
+            messageId: m.messageId, body: m.body, attributes: m.attributes, receiptHandle: m.receiptHandle,
+            receiveCount: m.receiveCount, sentAt: runtime.clock.offset(of: m.sentAt),
+            firstReceivedAt: m.firstReceivedAt.map { runtime.clock.offset(of: $0) })
     }
 
     /// SQS's size of a message: the body's UTF-8 bytes plus each attribute's name, type and value.
@@ -123,9 +144,8 @@ public actor Queue {
         return try send(text, attributes: attributes)
     }
 
-    /// Stores a new message and tells whoever waits: long polls and event source mappings.
-    private func arrive(_ message: Message) {
-        stored.append(Stored(message: message, visibleAt: .zero))
+    /// Tells whoever waits that messages arrived: long polls and event source mappings.
+    private func arrived() {
         wakeAll()
         for listener in listeners { runtime.performSoon(listener) }
     }
@@ -134,51 +154,43 @@ public actor Queue {
     /// mappings poll when told rather than spinning.
     func addSendListener(_ listener: @escaping @Sendable () async -> Void) { listeners.append(listener) }
 
-    /// Receives up to `max` visible messages, hiding them for `visibilityTimeout`.
+    /// Receives up to `max` visible messages, hiding them for `visibilityTimeout`. Messages
+    /// received `maxReceiveCount` times move to the dead-letter queue in the same step. A store
+    /// that fails receives nothing (logged and recorded in the activity log).
     public func receive(max: Int = 1, visibilityTimeout: Duration? = nil) async -> [Message] {
         let now = runtime.clock.now
         let hideFor = visibilityTimeout ?? self.visibilityTimeout
         expire(now: now)
-        var out: [Message] = []
-        var redriven: [Message] = []
-        var i = 0
-        while i < stored.count && out.count < max {
-            guard stored[i].visibleAt <= now else {
-                i += 1
-                continue
-            }
-            if let policy = redrivePolicy, stored[i].message.receiveCount >= policy.maxReceiveCount {
-                redriven.append(stored.remove(at: i).message)
-                continue
-            }
-            stored[i].message.receiveCount += 1
-            stored[i].message.receiptHandle = runtime.ids.make()
-            if stored[i].message.firstReceivedAt == nil { stored[i].message.firstReceivedAt = now }
-            stored[i].visibleAt = now + hideFor
-            out.append(stored[i].message)
-            i += 1
+        let claim: QueueClaim
+        do {
+            claim = try store.claim(
+                queue: name, now: runtime.clock.date(at: now), max: max, hideUntil: runtime.clock.date(at: now + hideFor),
+                redrive: redrivePolicy.map { RedriveRule(deadLetterQueue: $0.deadLetterQueue.name, maxReceiveCount: $0.maxReceiveCount) },
+                handle: { runtime.ids.make() })
+        } catch {
+            reportStorageFailure("receive from", error)
+            return []
         }
-        if let policy = redrivePolicy {
-            for message in redriven { await policy.deadLetterQueue.moveIn(message) }
+        if let policy = redrivePolicy, !claim.redriven.isEmpty {
+            for m in claim.redriven {
+                runtime.record(.delivered, resource: arn, id: m.messageId, target: policy.deadLetterQueue.arn, reason: "redrive")
+            }
+            await policy.deadLetterQueue.arrivedByRedrive()
         }
-        return out
+        return claim.received.map(message)
     }
 
-    /// A message arriving by redrive keeps its id, body, attributes and sent time; its receive
-    /// count starts again.
-    private func moveIn(_ message: Message) {
-        var m = message
-        m.receiptHandle = ""
-        m.receiveCount = 0
-        m.firstReceivedAt = nil
-        arrive(m)
-    }
+    /// Messages moved in by another queue's redrive policy keep their id, body, attributes and
+    /// sent time; their receive count starts again.
+    private func arrivedByRedrive() { arrived() }
 
     private func expire(now: Duration) {
-        stored.removeAll { entry in
-            guard now - entry.message.sentAt >= messageRetentionPeriod else { return false }
-            expiredMessages.append(entry.message)
-            return true
+        do {
+            let cutoff = runtime.clock.date(at: now - messageRetentionPeriod)
+            let expired = try store.removeExpired(queue: name, sentAtOrBefore: cutoff)
+            expiredMessages += expired.map(message)
+        } catch {
+            reportStorageFailure("expire messages of", error)
         }
     }
 
@@ -223,36 +235,44 @@ public actor Queue {
         for c in w { c.resume() }
     }
 
-    /// Deletes a received message; false when the handle is unknown.
+    /// Deletes a received message; false when the handle is unknown (or the store failed,
+    /// which is logged: the message then comes back after its visibility timeout).
     @discardableResult
     public func delete(receiptHandle: String) -> Bool {
-        guard let i = stored.firstIndex(where: { $0.message.receiptHandle == receiptHandle }) else { return false }
-        stored.remove(at: i)
-        return true
+        do { return try store.delete(queue: name, receiptHandle: receiptHandle) } catch {
+            reportStorageFailure("delete a message of", error)
+            return false
+        }
     }
 
     /// Changes how long a received message stays hidden, from now.
     @discardableResult
     public func changeVisibility(receiptHandle: String, timeout: Duration) -> Bool {
-        guard let i = stored.firstIndex(where: { $0.message.receiptHandle == receiptHandle }) else { return false }
-        stored[i].visibleAt = runtime.clock.now + timeout
-        return true
+        do {
+            let until = runtime.clock.date(at: runtime.clock.now + timeout)
+            return try store.changeVisibility(queue: name, receiptHandle: receiptHandle, visibleAt: until)
+        } catch {
+            reportStorageFailure("change the visibility of a message of", error)
+            return false
+        }
     }
 
     /// When the next hidden message becomes visible again, if any is hidden.
     var nextVisibleAt: Duration? {
-        let now = runtime.clock.now
-        return stored.lazy.map(\.visibleAt).filter { $0 > now }.min()
+        let now = runtime.clock.date(at: runtime.clock.now)
+        return (try? store.nextVisibleAt(queue: name, after: now)).flatMap { $0 }.map { runtime.clock.offset(of: $0) }
     }
 
     /// Every message still in the queue, visible or not, oldest first (for inspection in tests).
-    public var messages: [Message] { stored.map(\.message) }
+    public var messages: [Message] { ((try? store.messages(queue: name)) ?? []).map(message) }
 
-    public var approximateNumberOfMessages: Int { stored.count }
+    public var approximateNumberOfMessages: Int { (try? store.count(queue: name)) ?? 0 }
 
     /// Takes every message out of the queue (receive and delete), oldest first.
     public func drain() -> [Message] {
-        defer { stored.removeAll() }
-        return stored.map(\.message)
+        do { return try store.removeAll(queue: name).map(message) } catch {
+            reportStorageFailure("drain", error)
+            return []
+        }
     }
 }

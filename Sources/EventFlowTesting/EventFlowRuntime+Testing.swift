@@ -19,13 +19,14 @@ extension EventFlowRuntime {
     /// ```
     public static func testing(
         start: Date = testingStart, account: String = "123456789012", region: String = "us-east-1",
-        logger: Logger = Logger(label: "eventflow"), metrics: (any MetricsFactory)? = nil, limits: RuntimeLimits = RuntimeLimits()
+        logger: Logger = Logger(label: "eventflow"), metrics: (any MetricsFactory)? = nil, limits: RuntimeLimits = RuntimeLimits(),
+        storage: any RuntimeStorage = InMemoryStorage()
     ) -> EventFlowRuntime {
         let clock = TestClock<Duration>()
         return EventFlowRuntime(
             account: account, region: region,
             clock: RuntimeClock(clock, startDate: start, advance: { await clock.advance(to: $0) }), ids: .sequential(),
-            logger: logger, metrics: metrics, limits: limits)
+            logger: logger, metrics: metrics, limits: limits, storage: storage)
     }
 }
 

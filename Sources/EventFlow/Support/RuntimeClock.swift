@@ -41,6 +41,11 @@ public struct RuntimeClock: Sendable {
 
     public var now: Duration { elapsed() }
 
+    /// The offset from the start of a wall-clock time (to the microsecond), for stored instants.
+    public func offset(of date: Date) -> Duration {
+        .microseconds(Int64((date.timeIntervalSince(startDate) * 1_000_000).rounded()))
+    }
+
     /// The wall-clock time `offset` after the start.
     public func date(at offset: Duration) -> Date {
         let (s, atto) = offset.components
