@@ -8,9 +8,11 @@ let package = Package(
         .library(name: "EventPatterns", targets: ["EventPatterns"]),
         .library(name: "EventFlow", targets: ["EventFlow"]),
         .library(name: "EventFlowTesting", targets: ["EventFlowTesting"]),
+        .library(name: "EventFlowSQLite", targets: ["EventFlowSQLite"]),
         .executable(name: "eventflow", targets: ["EventFlowCLI"]),
         .executable(name: "LoanProcessor", targets: ["LoanProcessor"]),
         .executable(name: "MappingWorkers", targets: ["MappingWorkers"]),
+        .executable(name: "DurableQueueWorker", targets: ["DurableQueueWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +48,11 @@ let package = Package(
             name: "EventFlowTesting",
             dependencies: ["EventFlow", .product(name: "Clocks", package: "swift-clocks")]
         ),
+        // SQLite storage in its own target, so users of the matcher or the in-memory runtime never build GRDB.
+        .target(
+            name: "EventFlowSQLite",
+            dependencies: ["EventFlow", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The `eventflow` command (its folder is not named like the product: `Sources/eventflow`
         // and `Sources/EventFlow` would collide on case-insensitive file systems).
         .executableTarget(
@@ -63,6 +71,15 @@ let package = Package(
             name: "MappingWorkers",
             dependencies: ["EventFlow", "EventFlowTesting"],
             path: "Examples/MappingWorkers"
+        ),
+        .executableTarget(
+            name: "DurableQueueWorker",
+            dependencies: ["EventFlow", "EventFlowSQLite"],
+            path: "Examples/DurableQueueWorker"
+        ),
+        .testTarget(
+            name: "EventFlowSQLiteTests",
+            dependencies: ["EventFlow", "EventFlowSQLite", "EventFlowTesting"]
         ),
         .testTarget(
             name: "EventPatternsTests",

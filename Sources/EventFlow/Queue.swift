@@ -258,7 +258,7 @@ public actor Queue {
     }
 
     /// When the next hidden message becomes visible again, if any is hidden.
-    var nextVisibleAt: Duration? {
+    public var nextVisibleAt: Duration? {
         let now = runtime.clock.date(at: runtime.clock.now)
         return (try? store.nextVisibleAt(queue: name, after: now)).flatMap { $0 }.map { runtime.clock.offset(of: $0) }
     }

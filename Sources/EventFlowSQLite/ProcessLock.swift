@@ -1,0 +1,34 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An exclusive advisory lock on `<database>.lock`, held while the storage is open, so that a
+/// second process opening the same database gets a clear error instead of sharing it. The
+/// operating system releases it when the process ends, however it ends.
+final class ProcessLock: Sendable {
+    private let descriptor: Int32
+
+    init(databasePath: String) throws(SQLiteStorageError) {
+        let lockPath = databasePath + ".lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .cannotOpen(path: databasePath, reason: "cannot open \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let busy = errno == EWOULDBLOCK
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            if busy { throw .inUse(path: databasePath) }
+            throw .cannotOpen(path: databasePath, reason: "cannot lock \(lockPath): \(reason)")
+        }
+        descriptor = fd
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

@@ -1,0 +1,29 @@
+import GRDB
+
+/// The schema, versioned from the first release: each change is a new migration, never an
+/// edit of an old one.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: queue messages") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE queue_message (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        queue TEXT NOT NULL,
+                        message_id TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        attributes TEXT NOT NULL,
+                        sent_at INTEGER NOT NULL,
+                        visible_at INTEGER NOT NULL,
+                        receive_count INTEGER NOT NULL,
+                        receipt_handle TEXT NOT NULL,
+                        first_received_at INTEGER
+                    );
+                    CREATE INDEX queue_message_order ON queue_message(queue, seq);
+                    CREATE INDEX queue_message_handle ON queue_message(queue, receipt_handle);
+                    """)
+        }
+        return migrator
+    }
+}

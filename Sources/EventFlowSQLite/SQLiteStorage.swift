@@ -1,0 +1,74 @@
+import EventFlow
+import Foundation
+import GRDB
+
+/// A runtime's storage in one SQLite file (through GRDB), in WAL mode:
+/// `EventFlowRuntime(storage: try .sqlite(path: "flow.db"))`.
+///
+/// Durability: at the default synchronous level, `.normal`, a process crash (even `kill -9`)
+/// loses nothing that was committed — every call that returned has its change in the WAL file —
+/// while a power loss or an operating-system crash may lose the last transactions before the
+/// WAL was synced to disk. `.full` syncs on every commit and survives power loss too, at a
+/// cost per write. One process at a time may open a file: another gets `SQLiteStorageError.inUse`.
+public final class SQLiteStorage: RuntimeStorage {
+    /// SQLite's `synchronous` levels.
+    public enum Synchronous: String, Sendable {
+        case off = "OFF"
+        case normal = "NORMAL"
+        case full = "FULL"
+        case extra = "EXTRA"
+    }
+
+    public let path: String
+    public let synchronous: Synchronous
+    public let queues: any QueueStore
+    let database: DatabasePool
+    private let lock: ProcessLock
+
+    public init(path: String, synchronous: Synchronous = .normal) throws(SQLiteStorageError) {
+        self.path = path
+        self.synchronous = synchronous
+        lock = try ProcessLock(databasePath: path)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+        }
+        // Wait for a moment when a checkpoint holds the file, rather than failing at once.
+        configuration.busyMode = .timeout(5)
+        do {
+            database = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteSchema.migrator.migrate(database)
+        } catch {
+            throw .cannotOpen(path: path, reason: String(describing: error))
+        }
+        queues = SQLiteQueueStore(database: database)
+    }
+
+    /// The schema versions applied to the file, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try database.read { db in try SQLiteSchema.migrator.appliedMigrations(db) }
+    }
+}
+
+extension RuntimeStorage where Self == SQLiteStorage {
+    /// A SQLite file; created with the current schema when missing, migrated when older.
+    public static func sqlite(path: String, synchronous: SQLiteStorage.Synchronous = .normal) throws(SQLiteStorageError) -> SQLiteStorage {
+        try SQLiteStorage(path: path, synchronous: synchronous)
+    }
+}
+
+/// Why a SQLite file could not be used.
+public enum SQLiteStorageError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Another process has the file open.
+    case inUse(path: String)
+    case cannotOpen(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .inUse(let path):
+            return "the database \(path) is in use by another process (it holds \(path).lock); one process at a time may open it"
+        case .cannotOpen(let path, let reason):
+            return "cannot open the database \(path): \(reason)"
+        }
+    }
+}

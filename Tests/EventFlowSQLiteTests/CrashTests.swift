@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A worker process on a SQLite file, killed with SIGKILL at random moments and started again:
+/// every message it acknowledged must be processed and gone from the queue (or, for poison
+/// messages, end in the dead-letter queue), and nothing may be lost; repeats (processed, killed before the delete)
+/// are counted, since delivery is at least once.
+@Suite("Crash: SIGKILL and restart lose nothing")
+struct CrashTests {
+    struct Rng {
+        var state: UInt64
+        mutating func next(_ range: ClosedRange<Int>) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return range.lowerBound + Int((state >> 33) % UInt64(range.count))
+        }
+    }
+
+    /// Starts the worker, kills it after `killAfter` milliseconds (if it is still running), and
+    /// returns its output lines and whether it was killed.
+    static func runWorker(_ arguments: [String], killAfter: Int?) throws -> (lines: [String], killed: Bool) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.worker)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        var killed = false
+        if let killAfter {
+            let deadline = Date().addingTimeInterval(Double(killAfter) / 1000)
+            while process.isRunning && Date() < deadline { usleep(1_000) }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killed = true
+            }
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        return (lines, killed && process.terminationReason == .uncaughtSignal)
+    }
+
+    @Test("producing and consuming under SIGKILL: every acknowledged message is processed and gone, or dead-lettered")
+    func killAndRestart() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let path = scratch.path("flow.db")
+        var rng = Rng(state: 2026)
+        let total = 3_000
+        var acknowledged: [String] = []
+        var kills = 0
+        // Produce, killed at random moments; each restart continues after the last acknowledged.
+        var next = 0
+        while next < total {
+            let run = try Self.runWorker([path, "produce", String(next), String(total)], killAfter: rng.next(20...120))
+            if run.killed { kills += 1 }
+            let sent = run.lines.compactMap { $0.hasPrefix("sent ") ? String($0.dropFirst(5)) : nil }
+            acknowledged += sent
+            if let last = sent.last, let n = Int(last.split(separator: "-").last!) { next = n + 1 }
+            if !run.killed { next = total }
+        }
+        // Consume, killed at random moments, then once to the end.
+        var processed: [String] = []
+        var deleted: Set<String> = []
+        var finished = false
+        var rounds = 0
+        while !finished {
+            rounds += 1
+            let run = try Self.runWorker([path, "consume", "200"], killAfter: rounds <= 6 ? rng.next(30...150) : nil)
+            if run.killed { kills += 1 }
+            for line in run.lines {
+                if line.hasPrefix("processed ") { processed.append(String(line.dropFirst(10))) }
+                if line.hasPrefix("deleted ") { deleted.insert(String(line.dropFirst(8))) }
+                if line == "empty" { finished = true }
+            }
+            #expect(rounds < 50, "the consumer never reached an empty queue")
+            if rounds >= 50 { break }
+        }
+        let count = try Self.runWorker([path, "count"], killAfter: nil).lines
+        let dead = Set(count.compactMap { $0.hasPrefix("dead ") ? String($0.dropFirst(5)) : nil })
+        #expect(count.first == "jobs 0")
+        let expectedPoison = Set(acknowledged.filter { $0.hasPrefix("poison") })
+        let expectedDone = Set(acknowledged.filter { $0.hasPrefix("m-") })
+        // Processed and gone from the queue: the consumer prints "processed" before deleting, so a
+        // message missing from `deleted` was deleted by a run killed before it could say so.
+        let seen = Set(processed)
+        #expect(expectedDone.subtracting(seen).isEmpty, "acknowledged but never processed: \(expectedDone.subtracting(seen).sorted().prefix(5))")
+        #expect(deleted.isSubset(of: seen))
+        #expect(expectedPoison.subtracting(dead).isEmpty, "poison messages not dead-lettered")
+        // Nothing comes from nowhere: every message seen was one the producer sent (a send cut
+        // off before its acknowledgement may still have been stored).
+        let possible = Set((0..<total).map { $0 % 50 == 7 ? "poison-\($0)" : "m-\($0)" })
+        #expect(deleted.union(dead).isSubset(of: possible))
+        #expect(kills >= 3, "the test should have killed the worker several times (killed \(kills))")
+        let repeats = processed.filter { !$0.hasPrefix("poison") }.count - Set(processed.filter { !$0.hasPrefix("poison") }).count
+        print("crash test: \(acknowledged.count) acknowledged, \(kills) kills, \(repeats) repeated handler runs")
+    }
+}

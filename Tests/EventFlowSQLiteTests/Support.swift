@@ -1,0 +1,61 @@
+import EventFlow
+import EventFlowSQLite
+import EventFlowTesting
+import Foundation
+import Testing
+
+/// A fresh folder for one test's database files, removed by `remove()`.
+struct Scratch {
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("eventflow-sqlite-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// The stores every parameterised test runs against.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case memory
+    case sqlite
+
+    var testDescription: String { rawValue }
+
+    func storage(_ scratch: Scratch) throws -> any RuntimeStorage {
+        switch self {
+        case .memory: return InMemoryStorage()
+        case .sqlite: return try SQLiteStorage(path: scratch.path("flow.db"))
+        }
+    }
+}
+
+/// Runs a command to the end; its exit status and standard output.
+@discardableResult
+func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+enum Paths {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    /// The worker the crash tests run, built by `swift build --build-tests` beside the tests.
+    static var worker: String {
+        let products = Bundle.main.bundleURL.deletingLastPathComponent()
+        let beside = products.appendingPathComponent("DurableQueueWorker").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return packageRoot.appendingPathComponent(".build/debug/DurableQueueWorker").path
+    }
+}
