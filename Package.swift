@@ -12,7 +12,7 @@ let package = Package(
         .executable(name: "eventflow", targets: ["EventFlowCLI"]),
         .executable(name: "LoanProcessor", targets: ["LoanProcessor"]),
         .executable(name: "MappingWorkers", targets: ["MappingWorkers"]),
-        .executable(name: "DurableQueueWorker", targets: ["DurableQueueWorker"]),
+        .executable(name: "DurableWorker", targets: ["DurableWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -73,9 +73,9 @@ let package = Package(
             path: "Examples/MappingWorkers"
         ),
         .executableTarget(
-            name: "DurableQueueWorker",
+            name: "DurableWorker",
             dependencies: ["EventFlow", "EventFlowSQLite"],
-            path: "Examples/DurableQueueWorker"
+            path: "Examples/DurableWorker"
         ),
         .testTarget(
             name: "EventFlowSQLiteTests",

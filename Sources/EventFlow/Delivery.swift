@@ -93,14 +93,21 @@ extension EventFlowRuntime {
             record(.delivered, resource: source, id: id, rule: rule, target: target.arn)
             return true
         }
-        record(failure.decode ? .decodeFailed : .deliveryFailed, resource: source, id: id, rule: rule, target: target.arn, reason: failure.reason)
-        Counter(label: failure.decode ? "DecodeFailures" : "DeliveryFailures", dimensions: [("Source", source), ("Target", target.arn)], factory: metrics)
-            .increment()
-        var metadata: Logger.Metadata = ["source": "\(source)", "target": "\(target.arn)", "id": "\(id)"]
-        if let rule { metadata["rule"] = "\(rule)" }
-        logger.warning(
-            "\(failure.decode ? "decode" : "delivery") failed: \(failure.reason)", metadata: metadata)
+        reportDeliveryFailure(from: source, to: target.arn, id: id, rule: rule, reason: failure.reason, decode: failure.decode)
         return false
+    }
+
+    /// Logs, counts (`DeliveryFailures` or `DecodeFailures` by source and target) and records a
+    /// refused delivery or failed decode.
+    nonisolated func reportDeliveryFailure(
+        from source: String, to target: String, id: String, rule: String? = nil, reason: String, decode: Bool = false
+    ) {
+        record(decode ? .decodeFailed : .deliveryFailed, resource: source, id: id, rule: rule, target: target, reason: reason)
+        Counter(label: decode ? "DecodeFailures" : "DeliveryFailures", dimensions: [("Source", source), ("Target", target)], factory: metrics)
+            .increment()
+        var metadata: Logger.Metadata = ["source": "\(source)", "target": "\(target)", "id": "\(id)"]
+        if let rule { metadata["rule"] = "\(rule)" }
+        logger.warning("\(decode ? "decode" : "delivery") failed: \(reason)", metadata: metadata)
     }
 
     private struct Failure {

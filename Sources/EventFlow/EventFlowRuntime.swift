@@ -56,6 +56,8 @@ public actor EventFlowRuntime {
     /// Bumped whenever an action starts or finishes or a handler parks, so `settle()` can tell
     /// work that is moving from work that waits on something that never comes.
     nonisolated let progress = Atomic<Int>(0)
+    /// Set by `resumeStoredWork()`: functions registered afterwards resume their stored work at once.
+    nonisolated let storedWorkResumed = Atomic<Bool>(false)
     /// Work handed over by `performSoon` that has not reached the runtime yet (concurrent mode).
     nonisolated let launching = Atomic<Int>(0)
 
@@ -73,6 +75,16 @@ public actor EventFlowRuntime {
         self.clock = clock
         self.ids = ids
         self.logger = logger
+    }
+
+    /// Resumes what an earlier process stored and did not finish: every registered function's
+    /// waiting, retrying and interrupted asynchronous invocations. Call it at start-up once the
+    /// functions are registered and configured (their destinations, retries, concurrency);
+    /// functions registered later resume at registration. Stored work of a function that is
+    /// never registered stays stored (logged here) and resumes once it is.
+    public func resumeStoredWork() async {
+        storedWorkResumed.store(true, ordering: .releasing)
+        for function in registry.all(.function, as: (any StoreResumable).self) { await function.resumeFromStore() }
     }
 
     // MARK: event source mapping registry (one mapping per source and function)

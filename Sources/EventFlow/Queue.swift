@@ -180,6 +180,12 @@ public actor Queue {
         return claim.received.map(message)
     }
 
+    /// A message another resource wrote into this queue's store in its own transaction.
+    func arrivedFromOutbox(_ messageId: String) {
+        runtime.record(.accepted, resource: arn, id: messageId)
+        arrived()
+    }
+
     /// Messages moved in by another queue's redrive policy keep their id, body, attributes and
     /// sent time; their receive count starts again.
     private func arrivedByRedrive() { arrived() }

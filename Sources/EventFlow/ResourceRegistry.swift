@@ -65,6 +65,13 @@ public final class ResourceRegistry: Sendable {
         }
     }
 
+    /// Every resource of `kind` that is an `R`, in name order.
+    func all<R>(_ kind: Kind, as type: R.Type) -> [R] {
+        entries.withLock { e in
+            e.filter { $0.key.kind == kind }.sorted { $0.key.name < $1.key.name }.compactMap { $0.value as? R }
+        }
+    }
+
     /// The names registered for `kind`, sorted.
     public func names(_ kind: Kind) -> [String] {
         entries.withLock { e in e.keys.filter { $0.kind == kind }.map(\.name).sorted() }

@@ -153,7 +153,18 @@ extension EventFlowRuntime {
                 stalledRounds = 0
                 lastProgress = now
             }
+            await pause(stalledRounds: stalledRounds)
+        }
+    }
+
+    /// Between rounds of `settle`: a yield while work is moving, a short sleep once nothing has
+    /// moved for a while, so a settle waiting on a slow handler leaves the CPU to it (and to
+    /// other runtimes' work) instead of spinning.
+    private func pause(stalledRounds: Int) async {
+        if stalledRounds < 100 {
             await Task.yield()
+        } else {
+            try? await Task.sleep(for: .microseconds(50))
         }
     }
 
@@ -165,6 +176,8 @@ extension EventFlowRuntime {
     public func settle(timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         var quietRounds = 0
+        var stalledRounds = 0
+        var lastProgress = progress.load(ordering: .relaxed)
         while ContinuousClock.now < deadline {
             if startNextReady() {
                 quietRounds = 0
@@ -176,7 +189,10 @@ extension EventFlowRuntime {
             } else {
                 quietRounds = 0
             }
-            await Task.yield()
+            let now = progress.load(ordering: .relaxed)
+            stalledRounds = now == lastProgress ? stalledRounds + 1 : 0
+            lastProgress = now
+            await pause(stalledRounds: stalledRounds)
         }
         return isIdle
     }

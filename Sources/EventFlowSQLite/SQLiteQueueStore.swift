@@ -16,7 +16,7 @@ final class SQLiteQueueStore: QueueStore {
         try database.write { db in try Self.insert(message, queue: queue, db) }
     }
 
-    private static func insert(_ m: StoredMessage, queue: String, _ db: Database) throws {
+    static func insert(_ m: StoredMessage, queue: String, _ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO queue_message (queue, message_id, body, attributes, sent_at, visible_at, receive_count, receipt_handle, first_received_at)

@@ -24,6 +24,27 @@ enum SQLiteSchema {
                     CREATE INDEX queue_message_handle ON queue_message(queue, receipt_handle);
                     """)
         }
+        migrator.registerMigration("v2: async invocations") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE async_invocation (
+                        request_id TEXT PRIMARY KEY,
+                        function TEXT NOT NULL,
+                        qualifier TEXT NOT NULL,
+                        payload TEXT NOT NULL,
+                        enqueued_at INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        started_attempts INTEGER NOT NULL,
+                        due_at INTEGER NOT NULL,
+                        last_response TEXT,
+                        executed_version TEXT,
+                        function_error TEXT,
+                        last_error TEXT,
+                        seq INTEGER NOT NULL
+                    );
+                    CREATE INDEX async_invocation_by_function ON async_invocation(function, seq);
+                    """)
+        }
         return migrator
     }
 }

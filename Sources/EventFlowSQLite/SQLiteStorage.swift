@@ -22,6 +22,7 @@ public final class SQLiteStorage: RuntimeStorage {
     public let path: String
     public let synchronous: Synchronous
     public let queues: any QueueStore
+    public let invocations: any AsyncInvocationStore
     let database: DatabasePool
     private let lock: ProcessLock
 
@@ -42,6 +43,7 @@ public final class SQLiteStorage: RuntimeStorage {
             throw .cannotOpen(path: path, reason: String(describing: error))
         }
         queues = SQLiteQueueStore(database: database)
+        invocations = SQLiteAsyncInvocationStore(database: database)
     }
 
     /// The schema versions applied to the file, oldest first.

@@ -20,8 +20,17 @@ struct CrashTests {
     }
 
     /// Starts the worker, kills it after `killAfter` milliseconds (if it is still running), and
-    /// returns its output lines and whether it was killed.
-    static func runWorker(_ arguments: [String], killAfter: Int?) throws -> (lines: [String], killed: Bool) {
+    /// returns its output lines and whether it was killed. The waiting happens on a thread of its
+    /// own, so other tests' tasks keep the cooperative pool meanwhile.
+    static func runWorker(_ arguments: [String], killAfter: Int?) async throws -> (lines: [String], killed: Bool) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runWorkerBlocking(arguments, killAfter: killAfter) })
+            }
+        }
+    }
+
+    private static func runWorkerBlocking(_ arguments: [String], killAfter: Int?) throws -> (lines: [String], killed: Bool) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paths.worker)
         process.arguments = arguments
@@ -44,7 +53,7 @@ struct CrashTests {
     }
 
     @Test("producing and consuming under SIGKILL: every acknowledged message is processed and gone, or dead-lettered")
-    func killAndRestart() throws {
+    func killAndRestart() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let path = scratch.path("flow.db")
@@ -55,7 +64,7 @@ struct CrashTests {
         // Produce, killed at random moments; each restart continues after the last acknowledged.
         var next = 0
         while next < total {
-            let run = try Self.runWorker([path, "produce", String(next), String(total)], killAfter: rng.next(20...120))
+            let run = try await Self.runWorker([path, "produce", String(next), String(total)], killAfter: rng.next(20...120))
             if run.killed { kills += 1 }
             let sent = run.lines.compactMap { $0.hasPrefix("sent ") ? String($0.dropFirst(5)) : nil }
             acknowledged += sent
@@ -69,7 +78,7 @@ struct CrashTests {
         var rounds = 0
         while !finished {
             rounds += 1
-            let run = try Self.runWorker([path, "consume", "200"], killAfter: rounds <= 6 ? rng.next(30...150) : nil)
+            let run = try await Self.runWorker([path, "consume", "200"], killAfter: rounds <= 6 ? rng.next(30...150) : nil)
             if run.killed { kills += 1 }
             for line in run.lines {
                 if line.hasPrefix("processed ") { processed.append(String(line.dropFirst(10))) }
@@ -79,7 +88,7 @@ struct CrashTests {
             #expect(rounds < 50, "the consumer never reached an empty queue")
             if rounds >= 50 { break }
         }
-        let count = try Self.runWorker([path, "count"], killAfter: nil).lines
+        let count = try await Self.runWorker([path, "count"], killAfter: nil).lines
         let dead = Set(count.compactMap { $0.hasPrefix("dead ") ? String($0.dropFirst(5)) : nil })
         #expect(count.first == "jobs 0")
         let expectedPoison = Set(acknowledged.filter { $0.hasPrefix("poison") })
@@ -97,5 +106,73 @@ struct CrashTests {
         #expect(kills >= 3, "the test should have killed the worker several times (killed \(kills))")
         let repeats = processed.filter { !$0.hasPrefix("poison") }.count - Set(processed.filter { !$0.hasPrefix("poison") }).count
         print("crash test: \(acknowledged.count) acknowledged, \(kills) kills, \(repeats) repeated handler runs")
+    }
+}
+
+/// Asynchronous invocations on a SQLite file under SIGKILL: every accepted invocation ends in
+/// exactly one record (its end and its record are one transaction), none is lost, and handler
+/// runs repeated because a kill interrupted an attempt are counted.
+@Suite("Crash: asynchronous invocations resume after SIGKILL")
+struct InvocationCrashTests {
+    @Test("accept and work under SIGKILL: exactly one record per accepted invocation")
+    func killAndResume() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let path = scratch.path("flow.db")
+        var rng = CrashTests.Rng(state: 12)
+        let total = 600
+        var accepted: [Int] = []
+        var runs = 0
+        var kills = 0
+        var next = 0
+        var idle = false
+        // A run killed between storing an invocation and saying so: that payload is invoked again
+        // by the next run, so it may have two invocations, each with its record.
+        var invokedTwice: Set<Int> = []
+        // Accept (and start working), killed at random moments; continue after the last accepted.
+        while next < total {
+            let run = try await CrashTests.runWorker([path, "invoke", String(next), String(total)], killAfter: rng.next(30...200))
+            if run.killed { kills += 1 }
+            let got = run.lines.compactMap { $0.hasPrefix("accepted ") ? Int($0.dropFirst(9)) : nil }
+            accepted += got
+            runs += run.lines.filter { $0.hasPrefix("ran ") }.count
+            if let last = got.last { next = last + 1 }
+            if run.killed { invokedTwice.insert(next) }
+            if !run.killed {
+                next = total
+                idle = run.lines.last == "idle"
+            }
+        }
+        // Work off what is stored, killed a few times, then to the end.
+        var rounds = 0
+        while !idle && rounds < 30 {
+            rounds += 1
+            let run = try await CrashTests.runWorker([path, "work"], killAfter: rounds <= 4 ? rng.next(30...150) : nil)
+            if run.killed { kills += 1 }
+            runs += run.lines.filter { $0.hasPrefix("ran ") }.count
+            idle = run.lines.last == "idle"
+        }
+        #expect(idle, "the stored invocations were never worked off")
+        let records = try await CrashTests.runWorker([path, "records"], killAfter: nil).lines
+        var byPayload: [Int: [String]] = [:]
+        for line in records {
+            let parts = line.split(separator: " ")
+            byPayload[Int(parts[2])!, default: []].append("\(parts[1]) \(parts[3])")
+        }
+        // An invocation accepted by a run killed before it said so may also have a record.
+        #expect(Set(accepted).isSubset(of: Set(byPayload.keys)), "accepted without a record: \(Set(accepted).subtracting(byPayload.keys).sorted().prefix(5))")
+        for (n, outcome) in byPayload {
+            let expected = n % 7 == 0 ? "failure RetriesExhausted" : "success Success"
+            if invokedTwice.contains(n) && outcome.count == 2 {
+                #expect(outcome == [expected, expected], "\(n)")
+            } else {
+                #expect(outcome == [expected], "\(n): one record per invocation")
+            }
+        }
+        #expect(kills >= 3, "the test should have killed the worker several times (killed \(kills))")
+        // Attempts the handlers would make without kills: 3 for n % 7 == 0, 2 for other n % 3 == 0, else 1.
+        let needed = byPayload.reduce(0) { $0 + $1.value.count * ($1.key % 7 == 0 ? 3 : $1.key % 3 == 0 ? 2 : 1) }
+        print("invocation crash test: \(accepted.count) accepted, \(kills) kills, \(runs - needed) repeated handler runs")
+        #expect(runs >= needed)
     }
 }

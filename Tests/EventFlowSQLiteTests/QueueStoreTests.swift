@@ -68,7 +68,7 @@ struct SQLiteStorageTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let storage = try SQLiteStorage(path: scratch.path("flow.db"))
-        #expect(try storage.appliedMigrations() == ["v1: queue messages"])
+        #expect(try storage.appliedMigrations() == ["v1: queue messages", "v2: async invocations"])
         #expect(storage.synchronous == .normal)
     }
 

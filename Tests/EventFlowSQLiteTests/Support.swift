@@ -54,8 +54,8 @@ enum Paths {
     /// The worker the crash tests run, built by `swift build --build-tests` beside the tests.
     static var worker: String {
         let products = Bundle.main.bundleURL.deletingLastPathComponent()
-        let beside = products.appendingPathComponent("DurableQueueWorker").path
+        let beside = products.appendingPathComponent("DurableWorker").path
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return packageRoot.appendingPathComponent(".build/debug/DurableQueueWorker").path
+        return packageRoot.appendingPathComponent(".build/debug/DurableWorker").path
     }
 }

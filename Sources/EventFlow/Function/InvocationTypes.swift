@@ -57,7 +57,12 @@ public struct InvocationContext: Sendable {
 }
 
 /// A function a runtime can look up by name or ARN, whatever its payload and response types.
-public protocol InvocableFunction: AsyncInvocable, BatchInvocable {
+public protocol InvocableFunction: AsyncInvocable, BatchInvocable, StoreResumable {
     /// Invokes synchronously with a JSON payload (`RequestResponse`), as the Invoke API does.
     func invokeJSON(_ payload: JSONValue, qualifier: String) async throws(AWSError) -> InvokeResult
+}
+
+/// A resource whose stored work resumes at start-up (`EventFlowRuntime.resumeStoredWork()`).
+public protocol StoreResumable: Sendable {
+    func resumeFromStore() async
 }

@@ -10,20 +10,29 @@ struct QueuedEvent: Sendable {
     var attempts = 0
     var lastResponse: InvocationRecord.Response?
     var lastError: String?
+    /// Attempts a previous process started and did not finish (resumed from storage).
+    var interruptedAttempts = 0
 }
 
 extension LambdaFunction {
-    /// Accepts an `Event` invocation into the function's queue.
+    /// Accepts an `Event` invocation into the function's queue (and, on durable storage, into
+    /// the store first: an invocation the store refuses is not accepted).
     func enqueue(_ payload: JSONValue, qualifier: String) throws(AWSError) {
         let event = QueuedEvent(
             requestId: runtime.ids.make(), payload: payload, qualifier: qualifier, enqueuedAt: runtime.clock.now)
+        if invocationStore.isDurable {
+            do { try invocationStore.insert(stored(event, dueAt: runtime.clock.now)) } catch {
+                throw AWSError(.internalFailure, "could not accept an invocation of \(functionArn): \(error)")
+            }
+            if !storeResumed { acceptedBeforeResume.insert(event.requestId) }
+        }
         counter("AsyncEventsReceived").increment()
         runtime.record(.accepted, resource: "\(functionArn):\(qualifier)", id: event.requestId)
         for _ in 0..<(duplicateDeliveries ? 2 : 1) { queue(event) }
     }
 
     /// Puts an event at the back of the queue (new, or due for a retry) and starts what can start.
-    private func queue(_ event: QueuedEvent) {
+    func queue(_ event: QueuedEvent) {
         if concurrencyExhausted && reservedConcurrency != 0 {
             counter("Throttles").increment()
             runtime.record(.throttled, resource: functionArn, id: event.requestId, reason: "no concurrency left; waits in the queue")
@@ -70,6 +79,9 @@ extension LambdaFunction {
             return
         }
         event.attempts += 1
+        if invocationStore.isDurable {
+            storing("note the start of an attempt of") { try invocationStore.markStarted(requestId: event.requestId, attempt: event.attempts) }
+        }
         counter("Invocations").increment()
         let context = InvocationContext(
             requestId: event.requestId, invokedFunctionArn: "\(functionArn):\(event.qualifier)", attempt: event.attempts,
@@ -93,12 +105,15 @@ extension LambdaFunction {
                 await finish(event, condition: InvocationRecord.Condition(rawValue: condition)!, config: config)
             case .retry(let delay):
                 let next = event
+                if invocationStore.isDurable {
+                    storing("save the retry of") { try invocationStore.update(stored(next, dueAt: runtime.clock.now + delay)) }
+                }
                 await runtime.schedule(after: delay) { await self.requeue(next) }
             }
         }
     }
 
-    private func requeue(_ event: QueuedEvent) { queue(event) }
+    func requeue(_ event: QueuedEvent) { queue(event) }
 
     /// Records the outcome and delivers the record to the destination (and, on failure, the
     /// original event to the dead-letter queue). An outcome with nowhere to go is a counted,
@@ -113,18 +128,26 @@ extension LambdaFunction {
         var outcome = AsyncOutcome(requestId: event.requestId, condition: condition.rawValue, record: record)
         runtime.record(.outcome, resource: qualifiedArn, id: event.requestId, result: condition.rawValue, reason: event.lastError)
         let destination = condition == .success ? config.onSuccess : config.onFailure
+        // Records for queues go into one transaction with the end of the invocation (an outbox);
+        // anything else is delivered first, then the invocation ends (at least once).
+        var outbox = Outbox()
         if let destination {
-            let delivered = await runtime.deliver(
-                Delivery(
-                    .json(record),
-                    busEntry: .init(
-                        source: "lambda",
-                        detailType: "Lambda Function Invocation Result - " + (condition == .success ? "Success" : "Failure"),
-                        resources: [destination.arn, qualifiedArn]),
-                    fallback: .json(InvocationRecord.withoutPayloads(record))),
-                to: destination.deliveryTarget(responseOnly: record["responsePayload"] ?? .null), from: qualifiedArn, id: event.requestId)
-            outcome.destinationDelivered = delivered
-            if !delivered { counter("DestinationDeliveryFailures").increment() }
+            let fallback = InvocationRecord.withoutPayloads(record)
+            if case .queue(let q) = destination {
+                outcome.destinationDelivered = outbox.add(record.jsonText, fallback: fallback.jsonText, to: q, from: qualifiedArn, id: event.requestId, runtime: runtime)
+            } else {
+                outcome.destinationDelivered = await runtime.deliver(
+                    Delivery(
+                        .json(record),
+                        busEntry: .init(
+                            source: "lambda",
+                            detailType: "Lambda Function Invocation Result - " + (condition == .success ? "Success" : "Failure"),
+                            resources: [destination.arn, qualifiedArn]),
+                        fallback: .json(fallback)),
+                    to: destination.deliveryTarget(responseOnly: record["responsePayload"] ?? .null), from: qualifiedArn,
+                    id: event.requestId)
+            }
+            if outcome.destinationDelivered == false { counter("DestinationDeliveryFailures").increment() }
         }
         if condition != .success {
             if let deadLetter {
@@ -133,11 +156,15 @@ extension LambdaFunction {
                     "RequestID": .string(event.requestId), "ErrorCode": .number(zeroConcurrency ? "429" : "200"),
                     "ErrorMessage": .string(Self.utf8Prefix(message, maxBytes: 1024)),
                 ]
-                let delivered = await runtime.deliver(
-                    Delivery(.json(event.payload), attributes: attributes), to: deadLetter.deliveryTarget, from: qualifiedArn,
-                    id: event.requestId)
-                outcome.deadLetterDelivered = delivered
-                if !delivered { counter("DeadLetterErrors").increment() }
+                if case .queue(let q) = deadLetter {
+                    outcome.deadLetterDelivered = outbox.add(
+                        event.payload.jsonText, attributes: attributes, to: q, from: qualifiedArn, id: event.requestId, runtime: runtime)
+                } else {
+                    outcome.deadLetterDelivered = await runtime.deliver(
+                        Delivery(.json(event.payload), attributes: attributes), to: deadLetter.deliveryTarget, from: qualifiedArn,
+                        id: event.requestId)
+                }
+                if outcome.deadLetterDelivered == false { counter("DeadLetterErrors").increment() }
             }
             if destination == nil && deadLetter == nil {
                 counter("AsyncEventsDropped").increment()
@@ -148,7 +175,75 @@ extension LambdaFunction {
                     metadata: ["function": "\(functionArn)", "requestId": "\(event.requestId)"])
             }
         }
+        do {
+            try invocationStore.complete(requestId: event.requestId, outbox: outbox.messages)
+            await outbox.announce(from: qualifiedArn, id: event.requestId, runtime: runtime)
+        } catch {
+            runtime.record(.storageFailed, resource: qualifiedArn, id: event.requestId, reason: "could not record the outcome: \(error)")
+            runtime.logger.error(
+                "could not record the outcome of an invocation: \(error)",
+                metadata: ["function": "\(functionArn)", "requestId": "\(event.requestId)"])
+        }
         outcomeHistory.append(outcome)
+    }
+
+    /// The stored form of a queued event, due at `dueAt` on the runtime's clock.
+    func stored(_ e: QueuedEvent, dueAt: Duration) -> StoredInvocation {
+        StoredInvocation(
+            requestId: e.requestId, function: name, qualifier: e.qualifier, payload: e.payload.jsonText,
+            enqueuedAt: runtime.clock.date(at: e.enqueuedAt), attempts: e.attempts, startedAttempts: e.attempts,
+            dueAt: runtime.clock.date(at: dueAt), lastResponse: e.lastResponse?.payload.jsonText,
+            executedVersion: e.lastResponse?.executedVersion, functionError: e.lastResponse?.functionError, lastError: e.lastError)
+    }
+
+    /// Runs a store change whose failure cannot fail the caller: logged and recorded.
+    func storing(_ action: String, _ change: () throws -> Void) {
+        do { try change() } catch {
+            runtime.record(.storageFailed, resource: functionArn, id: "", reason: "could not \(action) \(functionArn): \(error)")
+            runtime.logger.error("could not \(action) an invocation: \(error)", metadata: ["function": "\(functionArn)"])
+        }
+    }
+
+    /// Resumes the invocations a previous process accepted and did not end: due ones join the
+    /// queue now, retries wait for their instant. An attempt that was running when that process
+    /// ended runs again with the same request id (counted in `AsyncAttemptsRepeated`).
+    public func resumeFromStore() async {
+        guard invocationStore.isDurable, !storeResumed else { return }
+        storeResumed = true
+        let pending: [StoredInvocation]
+        do { pending = try invocationStore.pending(function: name) } catch {
+            storing("resume the stored invocations of") { throw error }
+            return
+        }
+        let acceptedHere = acceptedBeforeResume
+        acceptedBeforeResume = []
+        for s in pending where !acceptedHere.contains(s.requestId) {
+            guard let payload = try? JSONParser.parse(s.payload) else {
+                runtime.record(.storageFailed, resource: functionArn, id: s.requestId, reason: "stored payload is not JSON")
+                continue
+            }
+            var event = QueuedEvent(
+                requestId: s.requestId, payload: payload, qualifier: s.qualifier, enqueuedAt: runtime.clock.offset(of: s.enqueuedAt),
+                attempts: s.attempts, lastResponse: nil, lastError: s.lastError)
+            if let text = s.lastResponse, let response = try? JSONParser.parse(text) {
+                event.lastResponse = .init(executedVersion: s.executedVersion ?? "$LATEST", functionError: s.functionError, payload: response)
+            }
+            event.interruptedAttempts = s.startedAttempts - s.attempts
+            if event.interruptedAttempts > 0 {
+                counter("AsyncAttemptsRepeated").increment()
+                runtime.logger.info(
+                    "resuming an invocation whose attempt \(s.startedAttempts) was interrupted; its handler runs again",
+                    metadata: ["function": "\(functionArn)", "requestId": "\(s.requestId)"])
+            }
+            runtime.record(.accepted, resource: "\(functionArn):\(s.qualifier)", id: s.requestId, reason: "resumed from storage")
+            let wait = runtime.clock.offset(of: s.dueAt) - runtime.clock.now
+            if wait <= .zero {
+                queue(event)
+            } else {
+                let next = event
+                await runtime.schedule(after: wait) { await self.requeue(next) }
+            }
+        }
     }
 
     /// The longest prefix of `s` within `maxBytes` UTF-8 bytes that ends on a character boundary.

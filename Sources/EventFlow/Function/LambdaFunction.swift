@@ -34,11 +34,18 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
     /// Test hook for at-least-once delivery: every queued event is delivered twice.
     public var duplicateDeliveries = false
 
+    /// Whether this function's stored invocations were resumed, and (until then, on durable
+    /// storage) the request ids it accepted itself, which resuming must not queue again.
+    var storeResumed = false
+    var acceptedBeforeResume: Set<String> = []
+
     /// Executions in progress (every invocation type counts).
     var running = 0
     /// Asynchronous events waiting for a concurrent execution, in arrival order.
     var asyncQueue = Deque<QueuedEvent>()
     var outcomeHistory: History<AsyncOutcome>
+    /// Where accepted asynchronous invocations are kept until they end (the runtime's storage).
+    nonisolated let invocationStore: any AsyncInvocationStore
     /// The latest outcomes of asynchronous invocations (the runtime's `historyCapacity`), oldest
     /// first; `outcomeStream()` sees every one.
     public var outcomes: [AsyncOutcome] { outcomeHistory.elements }
@@ -60,7 +67,13 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
         self.maxAsyncPayloadBytes = maxAsyncPayloadBytes ?? runtime.limits.maxAsyncPayloadBytes
         self.maxSyncPayloadBytes = runtime.limits.maxSyncPayloadBytes
         self.outcomeHistory = History(capacity: runtime.limits.historyCapacity)
+        self.invocationStore = runtime.storage.invocations
         try runtime.registry.register(self, kind: .function, name: name, arn: functionArn)
+        // Stored work of an earlier process resumes with `runtime.resumeStoredWork()`, once every
+        // function is registered and configured; a function registered after that resumes now.
+        if invocationStore.isDurable && runtime.storedWorkResumed.load(ordering: .acquiring) {
+            runtime.performSoon { [self] in await self.resumeFromStore() }
+        }
     }
 
     public func setReservedConcurrency(_ n: Int?) {

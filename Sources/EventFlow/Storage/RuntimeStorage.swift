@@ -5,12 +5,18 @@ import Synchronization
 /// `EventFlowSQLite` provides a SQLite file (`EventFlowRuntime(storage: try .sqlite(path:))`).
 public protocol RuntimeStorage: Sendable {
     var queues: any QueueStore { get }
+    var invocations: any AsyncInvocationStore { get }
 }
 
 /// Everything in this process's memory: lost when it ends.
 public final class InMemoryStorage: RuntimeStorage {
-    public let queues: any QueueStore = InMemoryQueueStore()
-    public init() {}
+    public let queues: any QueueStore
+    public let invocations: any AsyncInvocationStore
+    public init() {
+        let queues = InMemoryQueueStore()
+        self.queues = queues
+        self.invocations = InMemoryAsyncInvocationStore(queues: queues)
+    }
 }
 
 extension RuntimeStorage where Self == InMemoryStorage {

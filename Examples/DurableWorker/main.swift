@@ -1,0 +1,116 @@
+import EventFlow
+import EventFlowSQLite
+import Foundation
+
+// A queue producer and worker, and a function invoked asynchronously, on a SQLite file: what
+// was sent or accepted survives `kill -9`; a message received but not deleted comes back after
+// its visibility timeout; an invocation waiting, retrying or interrupted mid-attempt resumes
+// when the function is registered again, and its record reaches its queue exactly once.
+//
+//   DurableWorker FILE produce FROM TO   sends "m-FROM" ... "m-(TO-1)" to queue "jobs"
+//   DurableWorker FILE consume MS        receives (visibility MS ms), processes, deletes
+//                                              until "jobs" is empty; "poison" messages fail
+//                                              and move to "jobs-dlq" after 3 receives
+//   DurableWorker FILE count             prints the messages left in each queue
+//   DurableWorker FILE invoke FROM TO    invokes "charge" asynchronously with FROM ... TO-1, then
+//                                        works until no invocation is pending
+//   DurableWorker FILE work              resumes the stored invocations and works them off
+//   DurableWorker FILE records           prints each record in "succeeded" and "failed"
+//
+// Each step is printed once it has happened ("sent m-3", "processed m-3", "deleted m-3"), so a
+// test that kills it at any moment knows what was acknowledged.
+
+/// Writes a line at once (unbuffered), so a kill right after it cannot lose it.
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(
+        Data("usage: DurableWorker FILE produce FROM TO | consume MS | count | invoke FROM TO | work | records\n".utf8))
+    exit(2)
+}
+
+let storage: SQLiteStorage
+do {
+    storage = try .sqlite(path: arguments[1])
+} catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(3)
+}
+let runtime = EventFlowRuntime(storage: storage)
+let dlq = try Queue(name: "jobs-dlq", runtime: runtime)
+let jobs = try Queue(name: "jobs", runtime: runtime, redrivePolicy: .init(deadLetterQueue: dlq, maxReceiveCount: 3))
+
+let succeeded = try Queue(name: "succeeded", runtime: runtime)
+let failed = try Queue(name: "failed", runtime: runtime)
+
+/// "charge": n divisible by 3 fails its first attempt, n divisible by 7 always fails (three
+/// attempts, then a failure record); retries come after 100 ms, 200 ms.
+func makeCharge() async throws -> LambdaFunction<Int, Int> {
+    let charge = try LambdaFunction<Int, Int>(name: "charge", runtime: runtime) { n, context in
+        say("ran \(n) attempt \(context.attempt)")
+        if n % 7 == 0 || (n % 3 == 0 && context.attempt == 1) { throw FunctionError("declined \(n)") }
+        return n * 2
+    }
+    await charge.setRetryBaseDelay(.milliseconds(100))
+    try await charge.putEventInvokeConfig(EventInvokeConfig(onSuccess: .queue(succeeded), onFailure: .queue(failed)))
+    // Registered and configured: what an earlier (killed) process left resumes now.
+    await runtime.resumeStoredWork()
+    return charge
+}
+
+/// Waits until the store holds no pending invocation of "charge".
+func workOff() async throws {
+    while try !storage.invocations.pending(function: "charge").isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+    say("idle")
+}
+
+switch arguments[2] {
+case "invoke":
+    let charge = try await makeCharge()
+    for n in Int(arguments[3])!..<Int(arguments[4])! {
+        _ = try await charge.invoke(.event, n)
+        say("accepted \(n)")
+    }
+    try await workOff()
+case "work":
+    _ = try await makeCharge()
+    try await workOff()
+case "records":
+    for (queue, label) in [(succeeded, "success"), (failed, "failure")] {
+        for m in await queue.messages {
+            let record = try JSONParser.parse(m.body)
+            say("record \(label) \(record["requestPayload"]!.jsonText) \(record["requestContext"]!["condition"]!.stringValue!)")
+        }
+    }
+case "produce":
+    let from = Int(arguments[3])!, to = Int(arguments[4])!
+    for i in from..<to {
+        let body = i % 50 == 7 ? "poison-\(i)" : "m-\(i)"
+        try await jobs.send(body)
+        say("sent \(body)")
+    }
+case "consume":
+    let visibility = Duration.milliseconds(Int(arguments[3])!)
+    while true {
+        let batch = await jobs.receive(max: 10, visibilityTimeout: visibility)
+        if batch.isEmpty {
+            if await jobs.approximateNumberOfMessages == 0 { break }
+            try await Task.sleep(for: .milliseconds(20))
+            continue
+        }
+        for message in batch {
+            say("processed \(message.body)")
+            if message.body.hasPrefix("poison") { continue }
+            if await jobs.delete(receiptHandle: message.receiptHandle) { say("deleted \(message.body)") }
+        }
+    }
+    say("empty")
+case "count":
+    say("jobs \(await jobs.approximateNumberOfMessages)")
+    say("jobs-dlq \(await dlq.approximateNumberOfMessages)")
+    for m in await dlq.messages { say("dead \(m.body)") }
+default:
+    FileHandle.standardError.write(Data("unknown command \(arguments[2])\n".utf8))
+    exit(2)
+}

@@ -1,0 +1,43 @@
+import EventPatterns
+
+/// Messages for queues that an invocation's end writes in its own transaction (see
+/// `AsyncInvocationStore.complete`), checked against each queue's size limit first the way a
+/// send is: a record too large loses its payloads, and what still does not fit is a counted,
+/// logged delivery failure.
+struct Outbox {
+    private(set) var messages: [OutboxMessage] = []
+    private var queues: [Queue] = []
+
+    /// Adds `body` (or `fallback`, if `body` is too large) for `queue`; false when neither fits.
+    mutating func add(
+        _ body: String, fallback: String? = nil, attributes: [String: Queue.Attribute] = [:], to queue: Queue, from source: String,
+        id: String, runtime: EventFlowRuntime
+    ) -> Bool {
+        var text = body
+        var size = Queue.size(text, attributes)
+        if size > queue.maxMessageBytes, let fallback {
+            text = fallback
+            size = Queue.size(text, attributes)
+        }
+        guard size <= queue.maxMessageBytes else {
+            runtime.reportDeliveryFailure(
+                from: source, to: queue.arn, id: id, reason: AWSError.messageTooLong(bytes: size, limit: queue.maxMessageBytes).description)
+            return false
+        }
+        let now = runtime.clock.date(at: runtime.clock.now)
+        messages.append(
+            OutboxMessage(
+                queue: queue.name,
+                message: StoredMessage(messageId: runtime.ids.make(), body: text, attributes: attributes, sentAt: now, visibleAt: now)))
+        queues.append(queue)
+        return true
+    }
+
+    /// After the transaction: each queue records and announces its new message.
+    func announce(from source: String, id: String, runtime: EventFlowRuntime) async {
+        for (queue, m) in zip(queues, messages) {
+            await queue.arrivedFromOutbox(m.message.messageId)
+            runtime.record(.delivered, resource: source, id: id, target: queue.arn)
+        }
+    }
+}
