@@ -9,10 +9,12 @@ let package = Package(
         .library(name: "EventFlow", targets: ["EventFlow"]),
         .library(name: "EventFlowTesting", targets: ["EventFlowTesting"]),
         .library(name: "EventFlowSQLite", targets: ["EventFlowSQLite"]),
+        .library(name: "EventFlowService", targets: ["EventFlowService"]),
         .executable(name: "eventflow", targets: ["EventFlowCLI"]),
         .executable(name: "LoanProcessor", targets: ["LoanProcessor"]),
         .executable(name: "MappingWorkers", targets: ["MappingWorkers"]),
         .executable(name: "DurableWorker", targets: ["DurableWorker"]),
+        .executable(name: "DurableService", targets: ["DurableService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -53,6 +56,11 @@ let package = Package(
             name: "EventFlowSQLite",
             dependencies: ["EventFlow", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The runtime as a swift-service-lifecycle Service.
+        .target(
+            name: "EventFlowService",
+            dependencies: ["EventFlow", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
         // The `eventflow` command (its folder is not named like the product: `Sources/eventflow`
         // and `Sources/EventFlow` would collide on case-insensitive file systems).
         .executableTarget(
@@ -76,6 +84,14 @@ let package = Package(
             name: "DurableWorker",
             dependencies: ["EventFlow", "EventFlowSQLite"],
             path: "Examples/DurableWorker"
+        ),
+        .executableTarget(
+            name: "DurableService",
+            dependencies: [
+                "EventFlow", "EventFlowSQLite", "EventFlowService",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/DurableService"
         ),
         .testTarget(
             name: "EventFlowSQLiteTests",

@@ -131,6 +131,7 @@ public actor EventBus {
     // MARK: PutEvents
 
     public func putEvents(_ entries: [PutEventsEntry]) async throws(EventBusError) -> PutEventsResponse {
+
         guard entries.count <= Self.maxEntriesPerRequest else {
             throw AWSError(.validation, "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10")
         }

@@ -56,6 +56,8 @@ public actor EventFlowRuntime {
     /// Bumped whenever an action starts or finishes or a handler parks, so `settle()` can tell
     /// work that is moving from work that waits on something that never comes.
     nonisolated let progress = Atomic<Int>(0)
+    /// Cleared by `stop(waitingUpTo:)`: no new work is started.
+    nonisolated let acceptingWork = Atomic<Bool>(true)
     /// Set by `resumeStoredWork()`: functions registered afterwards resume their stored work at once.
     nonisolated let storedWorkResumed = Atomic<Bool>(false)
     /// Work handed over by `performSoon` that has not reached the runtime yet (concurrent mode).
@@ -85,6 +87,25 @@ public actor EventFlowRuntime {
     public func resumeStoredWork() async {
         storedWorkResumed.store(true, ordering: .releasing)
         for function in registry.all(.function, as: (any StoreResumable).self) { await function.resumeFromStore() }
+    }
+
+    /// Whether the runtime starts new work (false once `stop` was called).
+    public nonisolated var isAccepting: Bool { acceptingWork.load(ordering: .acquiring) }
+
+    /// Graceful shutdown: stops event source mappings polling and stops starting queued or
+    /// delayed work (on durable storage it stays stored for the next start), then waits up to
+    /// `deadline` of real time for the actions in flight — handlers running — to finish. What
+    /// those handlers send or invoke is still accepted (and stored), so they finish normally;
+    /// it starts at the next start. Returns how many actions were still running at the deadline.
+    public func stop(waitingUpTo deadline: Duration) async -> Int {
+        acceptingWork.store(false, ordering: .releasing)
+        for mapping in eventSourceMappings { await mapping.setEnabled(false) }
+        let end = ContinuousClock.now + deadline
+        // Handlers sleeping on the clock are in flight too: their wake-ups still come.
+        while running > 0 && ContinuousClock.now < end {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return running
     }
 
     // MARK: event source mapping registry (one mapping per source and function)

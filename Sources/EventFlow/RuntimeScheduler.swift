@@ -5,8 +5,14 @@ extension EventFlowRuntime {
     /// `advance(by:)` start due actions in the order they fell due. (Every action sleeping on a
     /// test clock made a thousand retries due at one instant cost half a second of real time.)
     /// Otherwise each delayed action sleeps on the clock by itself.
+    ///
+    /// After `stop`, delayed work does not start (it stays stored, on durable storage, for the
+    /// next start) unless it is `inFlight`: part of work already running, such as a handler's
+    /// wake-up from `sleep(for:)` or its timeout, which must still come for it to finish.
     @discardableResult
-    public func schedule(after delay: Duration, _ work: @escaping @Sendable () async -> Void) -> Int {
+    public func schedule(
+        after delay: Duration, inFlight: Bool = false, _ work: @escaping @Sendable () async -> Void
+    ) -> Int {
         let ticket = nextTicket
         nextTicket += 1
         if delay <= .zero {
@@ -21,15 +27,15 @@ extension EventFlowRuntime {
         } else {
             sleepers[ticket] = Task {
                 try? await clock.sleepUntil(due)
-                self.startIfPending(ticket, work)
+                self.startIfPending(ticket, inFlight: inFlight, work)
             }
         }
         return ticket
     }
 
-    private func startIfPending(_ ticket: Int, _ work: @escaping @Sendable () async -> Void) {
+    private func startIfPending(_ ticket: Int, inFlight: Bool, _ work: @escaping @Sendable () async -> Void) {
         sleepers[ticket] = nil
-        guard pending.removeValue(forKey: ticket) != nil else { return }
+        guard isAccepting || inFlight, pending.removeValue(forKey: ticket) != nil else { return }
         start(work)
     }
 
@@ -95,7 +101,7 @@ extension EventFlowRuntime {
         let wake = Wake()
         let id = nextSleep
         nextSleep += 1
-        let ticket = schedule(after: duration) { await self.endSleep(id, cancelled: false) }
+        let ticket = schedule(after: duration, inFlight: true) { await self.endSleep(id, cancelled: false) }
         parkedSleeps[id] = (wake, ticket)
         parked += 1
         noteProgress()

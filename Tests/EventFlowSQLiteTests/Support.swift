@@ -52,10 +52,13 @@ enum Paths {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     /// The worker the crash tests run, built by `swift build --build-tests` beside the tests.
-    static var worker: String {
-        let products = Bundle.main.bundleURL.deletingLastPathComponent()
-        let beside = products.appendingPathComponent("DurableWorker").path
+    static var worker: String { product("DurableWorker") }
+    /// The service example the shutdown test runs.
+    static var service: String { product("DurableService") }
+
+    private static func product(_ name: String) -> String {
+        let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name).path
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return packageRoot.appendingPathComponent(".build/debug/DurableWorker").path
+        return packageRoot.appendingPathComponent(".build/debug/\(name)").path
     }
 }

@@ -45,6 +45,8 @@ extension LambdaFunction {
     /// bounced on a timer: they wait in the queue, in order, and the next one starts as soon as
     /// an execution frees (when the function's concurrency rises, or an attempt ends).
     func dispatchQueued() {
+        // Stopping: queued events wait (stored, on durable storage) for the next start.
+        guard runtime.isAccepting else { return }
         while let next = asyncQueue.first {
             if reservedConcurrency == 0 {
                 asyncQueue.removeFirst()

@@ -38,7 +38,7 @@ extension LambdaFunction {
                 result.set(.failure(error))
             }
         }
-        let ticket = await runtime.schedule(after: timeout) {
+        let ticket = await runtime.schedule(after: timeout, inFlight: true) {
             if result.set(.failure(FunctionTimeout(requestId: requestId, timeout: timeout))) { work.cancel() }
         }
         let outcome = await result.value()
