@@ -129,9 +129,22 @@ extension Automaton {
                 f = x.event.nextSameID[Int(f)]
             }
         }
-        for k in state.absentFieldIDs.indices where x.event.firstByID[Int(state.absentFieldIDs[k])] < 0 {
+        for k in state.absentFieldIDs.indices where absent(state.absentFieldIDs[k], &x) {
             for t in state.absentTargets[k] { visit(t, &x, values) }
         }
+    }
+
+    /// `exists: false` holds when no value of the field could serve the rule alongside the
+    /// fields chosen so far: values in other elements of an array a chosen field came from do
+    /// not count (event-ruler's array consistency, applied to absence as well).
+    @inline(__always)
+    private func absent(_ fieldID: Int32, _ x: inout MatchBuffers) -> Bool {
+        var f = x.event.firstByID[Int(fieldID)]
+        while f >= 0 {
+            if x.event.fields[Int(f)].trailCount == 0 || consistentWithChosen(Int(f), &x) { return false }
+            f = x.event.nextSameID[Int(f)]
+        }
+        return true
     }
 
     /// Records the names a state accepts (each once per match).

@@ -6,10 +6,17 @@
 /// not case-mapped at all (Java maps the surrogate halves one by one). `forms` holds those
 /// alternatives; `key` is a case-folded form used only to index candidates, which are then
 /// checked against `forms`.
+///
+/// The key finds every accepted value only when each character's forms fold to the character's
+/// own key. A few do not: the capital sharp s "ẞ" has the forms "ß" (folding to "ss") and "ẞ"
+/// (folding to "ß"). Such patterns are not `indexable`, and the matcher checks them against
+/// every value instead.
 struct FoldedString: Hashable, Sendable {
     let original: String
     let key: [UInt8]
     let forms: [[[UInt8]]]
+    /// Whether every value `forms` accepts has `key` as its fold key (prefix, suffix).
+    let indexable: Bool
 
     init(_ s: String) {
         original = s
@@ -29,6 +36,10 @@ struct FoldedString: Hashable, Sendable {
                 out.append(form)
             }
             return out
+        }
+        indexable = zip(s.unicodeScalars, forms).allSatisfy { scalar, alternatives in
+            let own = FoldedString.foldKey(Array(String(scalar).utf8))
+            return alternatives.allSatisfy { FoldedString.foldKey($0) == own }
         }
     }
 
