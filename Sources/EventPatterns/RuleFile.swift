@@ -15,9 +15,15 @@ public struct RuleFile: Sendable {
     }
 
     public init(text: String) throws(RuleFile.Error) {
+        try self.init(utf8: Array(text.utf8))
+    }
+
+    /// A rules file's bytes; bytes that are not UTF-8 are rejected with their offset (decoding
+    /// them into a `String` first would replace them unnoticed).
+    public init(utf8 bytes: [UInt8]) throws(RuleFile.Error) {
         let json: JSONValue
         do {
-            json = try JSONParser.parse(text)
+            json = try JSONParser.parse(bytes: bytes)
         } catch {
             throw Error(rule: nil, path: "$", reason: "rules file is not valid JSON: \(error)")
         }
