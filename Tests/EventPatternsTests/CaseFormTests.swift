@@ -53,4 +53,16 @@ struct CaseFormTests {
         #expect(try m.matches(eventJSON: #"{"a": "ß", "b": "Straße", "c": "straße", "d": "ẞ"}"#) == ["eq", "pre", "suf"])
         #expect(try m.matches(eventJSON: #"{"a": "ss", "b": "STRASSE", "c": "STRASSE", "d": "SS"}"#) == ["small"])
     }
+
+    @Test("a 200,000-character ignore-case pattern is matched without recursion")
+    func longPattern() throws {
+        let n = 200_000
+        let m = EventMatcher()
+        for (name, op) in [("eq", "equals-ignore-case"), ("pre", "prefix"), ("suf", "suffix")] {
+            let operand: JSONValue = op == "equals-ignore-case" ? .string(String(repeating: "aẞ", count: n / 2)) : ["equals-ignore-case": .string(String(repeating: "aẞ", count: n / 2))]
+            try m.addRule(name, pattern: .object([JSONMember("v", .array([op == "equals-ignore-case" ? ["equals-ignore-case": operand] : [op: operand]]))]))
+        }
+        #expect(m.matches(event: .object([JSONMember("v", .string(String(repeating: "Aß", count: n / 2)))])) == ["eq", "pre", "suf"])
+        #expect(m.matches(event: .object([JSONMember("v", .string(String(repeating: "Aß", count: n / 2 - 1) + "AS"))])) == [])
+    }
 }

@@ -11,11 +11,14 @@ extension Automaton {
         return match(&scratch.buffers.pointee, eventBytes: bytes)
     }
 
-    /// The names of the rules an already parsed event matches.
+    /// The names of the rules an already parsed event matches: none when the parts rules read
+    /// nest deeper than `maxDepth`.
     func match(event json: JSONValue, maxDepth: Int) -> [String] {
         let scratch = scratchPool.take()
         defer { scratchPool.give(scratch) }
-        Flattener(trie: trie.sealed, maxDepth: maxDepth).flatten(json, into: &scratch.buffers.pointee.event)
+        guard Flattener(trie: trie.sealed, maxDepth: maxDepth).flatten(json, into: &scratch.buffers.pointee.event) else {
+            return []
+        }
         return match(&scratch.buffers.pointee)
     }
 
