@@ -105,6 +105,13 @@ public final class EventMatcher: Sendable {
         try snapshot().match(event: bytes, maxDepth: maxEventDepth, scanning: scanning)
     }
 
+    /// `matches(event:)` with what the event's regex evaluations cost (tests assert bounds on it).
+    func matchesMeasuringRegexWork(event bytes: [UInt8]) throws(JSONError) -> (names: [String], regex: RegexWork) {
+        try bytes.withUnsafeBufferPointer { (b) throws(JSONError) in
+            try snapshot().matchMeasuringRegexWork(event: b, maxDepth: maxEventDepth, scanning: scanning)
+        }
+    }
+
     public func matches(event bytes: [UInt8]) throws(JSONError) -> [String] {
         try bytes.withUnsafeBufferPointer { (b) throws(JSONError) -> [String] in try matches(event: b) }
     }

@@ -11,6 +11,17 @@ extension Automaton {
         return match(&scratch.buffers.pointee, eventBytes: bytes)
     }
 
+    /// The same, with what the event's regex evaluations cost.
+    func matchMeasuringRegexWork(event bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, scanning: EventMatcher.Scanning)
+        throws(JSONError) -> (names: [String], regex: RegexWork)
+    {
+        let scratch = scratchPool.take()
+        defer { scratchPool.give(scratch) }
+        try Flattener(trie: trie.sealed, maxDepth: maxDepth, scanning: scanning).flatten(bytes, into: &scratch.buffers.pointee.event)
+        let names = match(&scratch.buffers.pointee, eventBytes: bytes)
+        return (names, scratch.buffers.pointee.regexBudget!.pointee.work)
+    }
+
     /// The names of the rules an already parsed event matches: none when the parts rules read
     /// nest deeper than `maxDepth`.
     func match(event json: JSONValue, maxDepth: Int) -> [String] {
@@ -97,7 +108,7 @@ extension Automaton {
                     let source = field.inEvent ? values.event : values.decoded
                     let value = EventValue(
                         kind: field.kind, bytes: UnsafeBufferPointer(rebasing: source[Int(field.start)..<Int(field.end)]),
-                        number: field.number)
+                        number: field.number, regexBudget: x.regexBudget)
                     let first = x.targets.count
                     x.stamp &+= 1
                     if x.stamp == 0 {  // wrapped: clear so old stamps cannot collide
