@@ -85,10 +85,11 @@ enum ValueParser {
         case .null, .bool: throw fail(badValue)
         case .array(let values):
             var strings: [[UInt8]] = []
+            var seen: Set<[UInt8]> = []
             var numbers: [NumberValue] = []
             for (k, v) in values.enumerated() {
                 switch v {
-                case .string(let s): if !strings.contains(Array(s.utf8)) { strings.append(Array(s.utf8)) }
+                case .string(let s): if seen.insert(Array(s.utf8)).inserted { strings.append(Array(s.utf8)) }
                 case .number(let n): numbers.append(NumberValue(text: n.text))
                 case .null, .bool:
                     throw fail("Inside anything but list, start|null|boolean is not supported.", JSONPath.index(jsonPath, k))
