@@ -105,10 +105,10 @@ public final class EventMatcher: Sendable {
         try snapshot().match(event: bytes, maxDepth: maxEventDepth, scanning: scanning)
     }
 
-    /// `matches(event:)` with what the event's regex evaluations cost (tests assert bounds on it).
-    func matchesMeasuringRegexWork(event bytes: [UInt8]) throws(JSONError) -> (names: [String], regex: RegexWork) {
+    /// `matches(event:)` with the work the match did (tests assert bounds on it).
+    func matchesMeasuringWork(event bytes: [UInt8]) throws(JSONError) -> (names: [String], work: MatchWork) {
         try bytes.withUnsafeBufferPointer { (b) throws(JSONError) in
-            try snapshot().matchMeasuringRegexWork(event: b, maxDepth: maxEventDepth, scanning: scanning)
+            try snapshot().matchMeasuringWork(event: b, maxDepth: maxEventDepth, scanning: scanning)
         }
     }
 

@@ -35,13 +35,13 @@ struct RegexBudgetTests {
         for c in cases {
             let m = EventMatcher()
             try m.addRule("r", pattern: .object([JSONMember("s", .array([["regex": .string(c.pattern)]]))]))
-            let yes = try m.matchesMeasuringRegexWork(event: Self.event("s", .string(c.yes)))
-            let no = try m.matchesMeasuringRegexWork(event: Self.event("s", .string(c.no)))
+            let yes = try m.matchesMeasuringWork(event: Self.event("s", .string(c.yes)))
+            let no = try m.matchesMeasuringWork(event: Self.event("s", .string(c.no)))
             #expect(yes.names == ["r"], "\(c.pattern) on \(length)")
             #expect(no.names == [], "\(c.pattern) on \(length)")
-            #expect(yes.regex.undecided == 0 && no.regex.undecided == 0, "\(c.pattern)")
+            #expect(yes.work.regex.undecided == 0 && no.work.regex.undecided == 0, "\(c.pattern)")
             // Linear work: at most the JIT grant plus one DFA pass over the value.
-            for w in [yes.regex, no.regex] {
+            for w in [yes.work.regex, no.work.regex] {
                 #expect(w.charged <= 1_000 + 5 * (c.no.utf8.count + c.yes.utf8.count), "\(c.pattern): \(w)")
                 #expect(w.dfaRuns <= 1, "\(c.pattern): \(w)")
             }
@@ -56,7 +56,8 @@ struct RegexBudgetTests {
         try m.addRule("r", pattern: #"{"s": [{"regex": "(a+)+$"}]}"#)
         let element = String(repeating: "a", count: 100) + "!"
         let bytes = Self.event("s", .array(Array(repeating: .string(element), count: 2_000)))
-        let (names, work) = try m.matchesMeasuringRegexWork(event: bytes)
+        let (names, all) = try m.matchesMeasuringWork(event: bytes)
+        let work = all.regex
         #expect(names == [])
         #expect(work.undecided == 0)
         // Per element: one JIT attempt, and DFA runs on workspaces of 1, 4 and 16 Ki ints at most.
@@ -73,7 +74,8 @@ struct RegexBudgetTests {
         try m.addRule("not", pattern: #"{"s": [{"anything-but": {"regex": "(a|a)+\\1[^a]"}}]}"#)
         let before = PCRE2Regex.limitExceededCount
         let bytes = Self.event("s", .array(Array(repeating: .string(String(repeating: "a", count: 40)), count: 200)))
-        let (names, work) = try m.matchesMeasuringRegexWork(event: bytes)
+        let (names, all) = try m.matchesMeasuringWork(event: bytes)
+        let work = all.regex
         // Undecided is not a match, for the regex nor for its negation.
         #expect(names == [])
         #expect(work.undecided == 400)
@@ -81,8 +83,8 @@ struct RegexBudgetTests {
         #expect(work.dfaRuns == 0)
         #expect(PCRE2Regex.limitExceededCount >= before + 400)
         // The next event has a budget of its own.
-        let small = try m.matchesMeasuringRegexWork(event: Self.event("s", .string("aab")))
-        #expect(small.names == ["r"] && small.regex.undecided == 0)
+        let small = try m.matchesMeasuringWork(event: Self.event("s", .string("aab")))
+        #expect(small.names == ["r"] && small.work.regex.undecided == 0)
     }
 
     /// The DFA matcher gives the backtracking matcher's answers on one-pass patterns.

@@ -2,24 +2,28 @@
 extension Automaton {
     /// The names of the rules `bytes` (one event as UTF-8 JSON) matches, flattened into pooled
     /// buffers.
-    func match(event bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, scanning: EventMatcher.Scanning) throws(JSONError)
-        -> [String]
-    {
-        let scratch = scratchPool.take()
-        defer { scratchPool.give(scratch) }
-        try Flattener(trie: trie.sealed, maxDepth: maxDepth, scanning: scanning).flatten(bytes, into: &scratch.buffers.pointee.event)
-        return match(&scratch.buffers.pointee, eventBytes: bytes)
-    }
-
-    /// The same, with what the event's regex evaluations cost.
-    func matchMeasuringRegexWork(event bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, scanning: EventMatcher.Scanning)
-        throws(JSONError) -> (names: [String], regex: RegexWork)
-    {
+    /// `inspect` sees the buffers after the match, before they go back to the pool.
+    func match(
+        event bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, scanning: EventMatcher.Scanning,
+        inspect: ((borrowing MatchBuffers) -> Void)? = nil
+    ) throws(JSONError) -> [String] {
         let scratch = scratchPool.take()
         defer { scratchPool.give(scratch) }
         try Flattener(trie: trie.sealed, maxDepth: maxDepth, scanning: scanning).flatten(bytes, into: &scratch.buffers.pointee.event)
         let names = match(&scratch.buffers.pointee, eventBytes: bytes)
-        return (names, scratch.buffers.pointee.regexBudget!.pointee.work)
+        inspect?(scratch.buffers.pointee)
+        return names
+    }
+
+    /// The same, with the work the match did.
+    func matchMeasuringWork(event bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, scanning: EventMatcher.Scanning)
+        throws(JSONError) -> (names: [String], work: MatchWork)
+    {
+        var work = MatchWork(statesVisited: 0, candidatesExamined: 0, regex: RegexBudget().work)
+        let names = try match(event: bytes, maxDepth: maxDepth, scanning: scanning) { x in
+            work = MatchWork(statesVisited: x.statesVisited, candidatesExamined: x.candidatesExamined, regex: x.regexBudget!.pointee.work)
+        }
+        return (names, work)
     }
 
     /// The names of the rules an already parsed event matches: none when the parts rules read
@@ -98,13 +102,20 @@ extension Automaton {
             if x.stateDone[Int(s)] == x.epoch { return }
             x.stateDone[Int(s)] = x.epoch
         }
+        x.statesVisited &+= 1
         Self.accept(values.acceptance[Int(s)], values.acceptNames, &x)
         let state = states[Int(s)]
         for slot in state.fieldIDs.indices {
-            var f = x.event.firstByID[Int(state.fieldIDs[slot])]
+            let id = Int(state.fieldIDs[slot])
+            // With a field chosen from an array, candidates come through the jumping search
+            // (whole elements ruled out at once); otherwise along the id's chain.
+            let jumping = !x.chosen.isEmpty && x.event.arrayFields & Self.fieldBit(Int32(id)) != 0
+            var k = 0
+            var f = jumping ? x.event.nextConsistent(id: id, from: Int(x.event.idStart[id]), chosen: x.chosen.buffer, &k) : x.event.firstByID[id]
             while f >= 0 {
+                x.candidatesExamined &+= 1
                 let field = x.event.fields[Int(f)]
-                if field.trailCount == 0 || consistentWithChosen(Int(f), &x) {
+                if jumping || field.trailCount == 0 || consistentWithChosen(Int(f), &x) {
                     let source = field.inEvent ? values.event : values.decoded
                     let value = EventValue(
                         kind: field.kind, bytes: UnsafeBufferPointer(rebasing: source[Int(field.start)..<Int(field.end)]),
@@ -140,7 +151,7 @@ extension Automaton {
                         x.targets.removeLast(x.targets.count - first)
                     }
                 }
-                f = x.event.nextSameID[Int(f)]
+                f = jumping ? x.event.nextConsistent(id: id, from: k + 1, chosen: x.chosen.buffer, &k) : x.event.nextSameID[Int(f)]
             }
         }
         for k in state.absentFieldIDs.indices where absent(state.absentFieldIDs[k], &x) {
@@ -153,7 +164,12 @@ extension Automaton {
     /// not count (event-ruler's array consistency, applied to absence as well).
     @inline(__always)
     private func absent(_ fieldID: Int32, _ x: inout MatchBuffers) -> Bool {
-        var f = x.event.firstByID[Int(fieldID)]
+        let id = Int(fieldID)
+        if !x.chosen.isEmpty && x.event.arrayFields & Self.fieldBit(fieldID) != 0 && x.event.firstByID[id] >= 0 {
+            var k = 0
+            return x.event.nextConsistent(id: id, from: Int(x.event.idStart[id]), chosen: x.chosen.buffer, &k) < 0
+        }
+        var f = x.event.firstByID[id]
         while f >= 0 {
             if x.event.fields[Int(f)].trailCount == 0 || consistentWithChosen(Int(f), &x) { return false }
             f = x.event.nextSameID[Int(f)]

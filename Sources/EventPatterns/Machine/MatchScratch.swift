@@ -18,6 +18,9 @@ struct MatchBuffers {
     /// The event's regex work budget, behind a pointer the value lookups carry (set by the
     /// owning `MatchScratch`).
     var regexBudget: UnsafeMutablePointer<RegexBudget>?
+    /// Work done by this match: states visited and event fields examined as candidates.
+    var statesVisited = 0
+    var candidatesExamined = 0
 
     mutating func begin(names: Int, states: Int) {
         if nameSeen.count != names { nameSeen.reset(count: names, to: 0) }
@@ -34,6 +37,8 @@ struct MatchBuffers {
         targets.removeAll()
         matched.removeAll()
         regexBudget?.pointee.reset()
+        statesVisited = 0
+        candidatesExamined = 0
     }
 
     /// Frees the scratch vectors (the owner calls this once, when it goes away).

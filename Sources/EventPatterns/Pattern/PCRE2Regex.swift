@@ -235,9 +235,9 @@ struct RegexBudget {
     }
 
     /// The smallest and largest DFA workspace (ints). A DFA run's cost per subject byte grows
-    /// with the paths alive at once, which the workspace holds: a run is charged one step per
-    /// byte for each 1,024 ints of workspace.
-    static let dfaWorkspace = (first: 1_024, most: 16_384)
+    /// with the paths alive at once, which the workspace holds: a run on the first workspace is
+    /// charged one step per byte, on the largest sixteen.
+    static let dfaWorkspace = (first: 1_024, most: 4_096)
 
     /// One DFA decision, charged to the budget; the workspace grows (fourfold, each run
     /// charged) while the paths alive at once do not fit. Nested quantifiers (`(a+)+`) keep a
@@ -248,7 +248,8 @@ struct RegexBudget {
         let base = subject.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1)!
         var size = RegexBudget.dfaWorkspace.first
         while true {
-            let cost = (subject.count + 1) * (size / RegexBudget.dfaWorkspace.first)
+            let factor = size / RegexBudget.dfaWorkspace.first
+            let cost = (subject.count + 1) * factor * factor
             guard remaining >= cost else { return .failed }
             charge(cost)
             dfaRuns += 1
@@ -281,6 +282,14 @@ struct RegexBudget {
         data = nil
         workspace = nil
     }
+}
+
+/// What one match did (for tests and diagnostics): automaton states visited, event fields
+/// examined as candidates for a state's fields, and the regex work.
+struct MatchWork {
+    var statesVisited: Int
+    var candidatesExamined: Int
+    var regex: RegexWork
 }
 
 /// What one event's regex evaluations cost (for tests and diagnostics).
