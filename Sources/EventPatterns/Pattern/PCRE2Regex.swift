@@ -4,12 +4,11 @@ import Synchronization
 /// A PCRE2 pattern that matches a whole value (anchored at both ends).
 ///
 /// Two matchers, chosen per pattern when it is compiled:
-/// - Patterns without backreferences, atomic groups, possessive quantifiers, backtracking verbs,
-///   conditionals or recursion ("one-pass" patterns) are decided by PCRE2's DFA matcher
+/// - Patterns without nested repeats (`hasNestedQuantifier`), backreferences, atomic groups,
+///   possessive quantifiers, backtracking verbs, conditionals or recursion ("one-pass" patterns) are decided by PCRE2's DFA matcher
 ///   (`pcre2_dfa_match`), which reads the subject once and never backtracks: its cost is the
 ///   subject's length times the paths alive at once (bounded by its workspace, see
-///   `RegexBudget.dfaWorkspace`), so a pattern without nested quantifiers is decided on any
-///   value. The JIT is tried first with a step grant proportional to the value (fast on short
+///   `RegexBudget.dfaWorkspace`), so a one-pass pattern is decided on any value. The JIT is tried first with a step grant proportional to the value (fast on short
 ///   values); when the grant or the JIT stack runs out, the DFA matcher decides.
 /// - The others backtrack (`pcre2_match`, JIT): each value gets step grants that grow eightfold
 ///   from 1,000 up to `matchLimit`, each charged in full to the event's budget, so the charge
@@ -67,7 +66,7 @@ public final class PCRE2Regex: Hashable, @unchecked Sendable {
         self.code = compiled
         var backrefs: UInt32 = 0
         _ = pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_BACKREFMAX), &backrefs)
-        onePass = Atomic(backrefs == 0 && !Self.mayNeedBacktracking(pattern))
+        onePass = Atomic(backrefs == 0 && !Self.mayNeedBacktracking(pattern) && !Self.hasNestedQuantifier(pattern))
     }
 
     deinit { pcre2_code_free_8(code) }
@@ -95,6 +94,70 @@ public final class PCRE2Regex: Hashable, @unchecked Sendable {
             case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "}"):
                 if next == UInt8(ascii: "+") { return true }  // possessive
             default: break
+            }
+        }
+        return false
+    }
+
+    /// Whether a repeated group contains a repeat (`(a+)+`, `(?:x*y)*`, `(a{2,})*`): the DFA
+    /// matcher keeps a path per way of splitting the value among the repeats, so these are
+    /// matched by backtracking, under the budget. Found from the spelling (escapes and
+    /// character classes skipped); `?` and `{n}` do not count as repeats.
+    static func hasNestedQuantifier(_ pattern: String) -> Bool {
+        let b = Array(pattern.utf8)
+        var groupHasRepeat: [Bool] = []  // one per open group
+        var closedHadRepeat = false  // the group that just closed contained a repeat
+        var i = 0
+        func repeatAt(_ i: Int) -> Bool {
+            guard i < b.count else { return false }
+            switch b[i] {
+            case UInt8(ascii: "*"), UInt8(ascii: "+"): return true
+            case UInt8(ascii: "{"):
+                // {n,} and {n,m} repeat; {n} does not.
+                var j = i + 1
+                while j < b.count && b[j] >= UInt8(ascii: "0") && b[j] <= UInt8(ascii: "9") { j += 1 }
+                return j > i + 1 && j < b.count && b[j] == UInt8(ascii: ",")
+            default: return false
+            }
+        }
+        while i < b.count {
+            let c = b[i]
+            var atomEnd = false
+            switch c {
+            case UInt8(ascii: "\\"):
+                i += 2
+                atomEnd = true
+                closedHadRepeat = false
+            case UInt8(ascii: "["):
+                // A class: skip to its closing bracket (a leading ] or ^] is literal).
+                var j = i + 1
+                if j < b.count && b[j] == UInt8(ascii: "^") { j += 1 }
+                if j < b.count && b[j] == UInt8(ascii: "]") { j += 1 }
+                while j < b.count && b[j] != UInt8(ascii: "]") { j += b[j] == UInt8(ascii: "\\") ? 2 : 1 }
+                i = j + 1
+                atomEnd = true
+                closedHadRepeat = false
+            case UInt8(ascii: "("):
+                groupHasRepeat.append(false)
+                i += 1
+                if i < b.count && b[i] == UInt8(ascii: "?") { i += 1 }  // (?: (?i) (?= …: not a quantifier
+                continue
+            case UInt8(ascii: ")"):
+                closedHadRepeat = groupHasRepeat.popLast() ?? false
+                i += 1
+                atomEnd = true
+            default:
+                i += 1
+                atomEnd = true
+                closedHadRepeat = false
+            }
+            if atomEnd && repeatAt(i) {
+                if closedHadRepeat { return true }
+                if !groupHasRepeat.isEmpty { groupHasRepeat[groupHasRepeat.count - 1] = true }
+            }
+            // A repeat inside a group marks it even when it follows a nested group.
+            if c == UInt8(ascii: ")") && closedHadRepeat && !groupHasRepeat.isEmpty {
+                groupHasRepeat[groupHasRepeat.count - 1] = true
             }
         }
         return false
