@@ -20,10 +20,10 @@ struct CheckCommand: ParsableCommand {
     var rules: String
 
     func run() throws {
-        let text = String(decoding: try Inputs.readAll(rules), as: UTF8.self)
+        let bytes = try Inputs.readAll(rules)
         let verdicts: [RuleFile.Verdict]
         do {
-            verdicts = try RuleFile.verdicts(text: text)
+            verdicts = try RuleFile.verdicts(utf8: bytes)
         } catch {
             printError("error: invalid rules in \(rules): \(error)")
             throw ExitCode(2)

@@ -33,9 +33,10 @@ enum Inputs {
     }
 
     static func loadRules(_ path: String) throws -> RuleFile {
-        let text = String(decoding: try readAll(path), as: UTF8.self)
+        let bytes = try readAll(path)
         do {
-            return try RuleFile(text: text)
+            // From the bytes, so invalid UTF-8 is reported with its offset, not replaced.
+            return try RuleFile(utf8: bytes)
         } catch {
             throw InvalidRules(message: "invalid rules in \(path): \(error)")
         }

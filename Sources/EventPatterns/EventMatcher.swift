@@ -24,12 +24,13 @@ public final class EventMatcher: Sendable {
     }
 
     private let rules = Mutex(Rules())
-    /// Events nested deeper than this are rejected.
+    /// Events nested deeper than this are rejected (as bytes) or match nothing (as a parsed
+    /// `JSONValue`). At most `JSONParser.maxSupportedDepth`: a larger limit is lowered to it.
     public let maxEventDepth: Int
     public let scanning: Scanning
 
     public init(maxEventDepth: Int = JSONParser.defaultMaxDepth, scanning: Scanning = .validating) {
-        self.maxEventDepth = maxEventDepth
+        self.maxEventDepth = JSONParser.supportedDepth(maxEventDepth)
         self.scanning = scanning
     }
 
@@ -104,6 +105,13 @@ public final class EventMatcher: Sendable {
         try snapshot().match(event: bytes, maxDepth: maxEventDepth, scanning: scanning)
     }
 
+    /// `matches(event:)` with the work the match did (tests assert bounds on it).
+    func matchesMeasuringWork(event bytes: [UInt8]) throws(JSONError) -> (names: [String], work: MatchWork) {
+        try bytes.withUnsafeBufferPointer { (b) throws(JSONError) in
+            try snapshot().matchMeasuringWork(event: b, maxDepth: maxEventDepth, scanning: scanning)
+        }
+    }
+
     public func matches(event bytes: [UInt8]) throws(JSONError) -> [String] {
         try bytes.withUnsafeBufferPointer { (b) throws(JSONError) -> [String] in try matches(event: b) }
     }
@@ -114,7 +122,9 @@ public final class EventMatcher: Sendable {
         return try result.get()
     }
 
-    /// The same for an event already parsed. A non-object event matches nothing.
+    /// The same for an event already parsed. A non-object event matches nothing, and so does
+    /// one whose parts that rules read nest deeper than `maxEventDepth` (read without recursion,
+    /// so any depth is safe).
     public func matches(event json: JSONValue) -> [String] {
         guard case .object = json else { return [] }
         return snapshot().match(event: json, maxDepth: maxEventDepth)

@@ -18,16 +18,28 @@ public struct EventPattern: Sendable, Hashable {
 
     /// Parses and validates pattern text. Malformed JSON is reported with its line and column.
     public init(_ text: String) throws(PatternError) {
-        guard text.utf8.count <= PatternParser.maxPatternBytes else {
+        var copy = text
+        let result = copy.withUTF8 { bytes in Result { () throws(PatternError) in try EventPattern.parse(bytes) } }
+        try self.init(json: result.get())
+    }
+
+    /// Parses and validates pattern text given as UTF-8 bytes (a file's contents, say). Bytes
+    /// that are not UTF-8 are rejected with their offset, as in events; decoding the bytes into
+    /// a `String` first would silently replace them.
+    public init(utf8 bytes: [UInt8]) throws(PatternError) {
+        let json = try bytes.withUnsafeBufferPointer { (b) throws(PatternError) in try EventPattern.parse(b) }
+        try self.init(json: json)
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(PatternError) -> JSONValue {
+        guard bytes.count <= PatternParser.maxPatternBytes else {
             throw PatternError(path: "$", reason: "Pattern is longer than \(PatternParser.maxPatternBytes) bytes")
         }
-        let json: JSONValue
         do {
-            json = try JSONParser.parse(text, maxDepth: PatternParser.maxDepth)
+            return try JSONParser.parse(bytes, maxDepth: PatternParser.maxDepth)
         } catch {
             throw PatternError(path: "$", reason: "Pattern is not valid JSON: \(error)")
         }
-        try self.init(json: json)
     }
 
     /// The longest pattern text `init(_:)` accepts, in bytes.

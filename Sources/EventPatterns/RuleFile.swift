@@ -23,7 +23,13 @@ public struct RuleFile: Sendable {
 
     /// Accepts the file only when every rule is valid; the first invalid rule is the error.
     public init(text: String) throws(RuleFile.Error) {
-        try self.init(verdicts: RuleFile.verdicts(text: text))
+        try self.init(verdicts: RuleFile.verdicts(utf8: Array(text.utf8)))
+    }
+
+    /// A rules file's bytes; bytes that are not UTF-8 are rejected with their offset (decoding
+    /// them into a `String` first would replace them unnoticed).
+    public init(utf8 bytes: [UInt8]) throws(RuleFile.Error) {
+        try self.init(verdicts: RuleFile.verdicts(utf8: bytes))
     }
 
     public init(json: JSONValue) throws(RuleFile.Error) {
@@ -45,9 +51,14 @@ public struct RuleFile: Sendable {
     /// whole is unusable (not JSON, not an object). The file is valid exactly when every
     /// verdict is a success.
     public static func verdicts(text: String) throws(RuleFile.Error) -> [Verdict] {
+        try verdicts(utf8: Array(text.utf8))
+    }
+
+    /// The same from the file's bytes (invalid UTF-8 is rejected with its offset).
+    public static func verdicts(utf8 bytes: [UInt8]) throws(RuleFile.Error) -> [Verdict] {
         let json: JSONValue
         do {
-            json = try JSONParser.parse(text)
+            json = try JSONParser.parse(bytes: bytes)
         } catch {
             throw Error(rule: nil, path: "$", reason: "rules file is not valid JSON: \(error)")
         }

@@ -77,7 +77,10 @@ enum ReferenceMatcher {
         for alternative in alternatives {
             if case .object(let op) = alternative, op.count == 1, op[0].key == "exists" {
                 let wantPresent = op[0].value == .bool(true)
-                if !wantPresent && candidates.isEmpty && satisfiable(conditions, k + 1, leaves, chosen: chosen) { return true }
+                // Absence, like every other condition, only looks at values consistent with the
+                // fields chosen so far (the same array element).
+                let usable = candidates.contains { leaf in chosen.allSatisfy { consistent($0, leaf) } }
+                if !wantPresent && !usable && satisfiable(conditions, k + 1, leaves, chosen: chosen) { return true }
                 if wantPresent {
                     for leaf in candidates where chosen.allSatisfy({ consistent($0, leaf) }) {
                         if satisfiable(conditions, k + 1, leaves, chosen: chosen + [leaf]) { return true }
@@ -166,6 +169,18 @@ enum ReferenceMatcher {
         "\\Q" + s.replacingOccurrences(of: "\\E", with: "\\E\\\\E\\Q") + "\\E"
     }
 
+    /// Java's per-character rule, spelled out: each UTF-16 character of the pattern may appear
+    /// as its lower-case or its upper-case form (`ß` as `ß` or `SS`, `ẞ` as `ẞ` or `ß`);
+    /// characters outside the BMP stay as they are (Java maps their surrogates one by one).
+    static func ignoreCase(_ s: String) -> String {
+        s.unicodeScalars.map { c in
+            let text = String(c)
+            guard c.value <= 0xFFFF else { return quote(text) }
+            let forms = Set([text.lowercased(), text.uppercased()])
+            return "(?:" + forms.sorted().map(quote).joined(separator: "|") + ")"
+        }.joined()
+    }
+
     static func wildcardRegex(_ w: String) -> String {
         var out = ""
         var literal = ""
@@ -192,10 +207,10 @@ enum ReferenceMatcher {
         let source: String
         switch (op, operand) {
         case ("prefix", .string(let s)): source = "(?s)" + quote(s) + ".*"
-        case ("prefix", .object(let m)): source = "(?si)" + quote(m[0].value.stringValue!) + ".*"
+        case ("prefix", .object(let m)): source = "(?s)" + ignoreCase(m[0].value.stringValue!) + ".*"
         case ("suffix", .string(let s)): source = "(?s).*" + quote(s)
-        case ("suffix", .object(let m)): source = "(?si).*" + quote(m[0].value.stringValue!)
-        case ("equals-ignore-case", .string(let s)): source = "(?i)" + quote(s)
+        case ("suffix", .object(let m)): source = "(?s).*" + ignoreCase(m[0].value.stringValue!)
+        case ("equals-ignore-case", .string(let s)): source = ignoreCase(s)
         case ("exactly", .string(let s)): source = quote(s)
         case ("wildcard", .string(let s)): source = "(?s)" + wildcardRegex(s)
         case ("regex", .string(let s)): source = s

@@ -10,9 +10,11 @@ struct JSONScanner {
     var pos: Int = 0
     let maxDepth: Int
 
+    /// `maxDepth` is clamped to `JSONParser.maxSupportedDepth`: the scanner's callers recurse
+    /// once per level, so a larger limit would let input overflow the stack.
     init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
-        self.maxDepth = maxDepth
+        self.maxDepth = JSONParser.supportedDepth(maxDepth)
     }
 
     func fail(_ reason: String, at offset: Int? = nil) -> JSONError {

@@ -2,20 +2,38 @@
 extension Automaton {
     /// The names of the rules `bytes` (one event as UTF-8 JSON) matches, flattened into pooled
     /// buffers.
-    func match(event bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, scanning: EventMatcher.Scanning) throws(JSONError)
-        -> [String]
-    {
+    /// `inspect` sees the buffers after the match, before they go back to the pool.
+    func match(
+        event bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, scanning: EventMatcher.Scanning,
+        inspect: ((borrowing MatchBuffers) -> Void)? = nil
+    ) throws(JSONError) -> [String] {
         let scratch = scratchPool.take()
         defer { scratchPool.give(scratch) }
         try Flattener(trie: trie.sealed, maxDepth: maxDepth, scanning: scanning).flatten(bytes, into: &scratch.buffers.pointee.event)
-        return match(&scratch.buffers.pointee, eventBytes: bytes)
+        let names = match(&scratch.buffers.pointee, eventBytes: bytes)
+        inspect?(scratch.buffers.pointee)
+        return names
     }
 
-    /// The names of the rules an already parsed event matches.
+    /// The same, with the work the match did.
+    func matchMeasuringWork(event bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, scanning: EventMatcher.Scanning)
+        throws(JSONError) -> (names: [String], work: MatchWork)
+    {
+        var work = MatchWork(statesVisited: 0, candidatesExamined: 0, regex: RegexBudget().work)
+        let names = try match(event: bytes, maxDepth: maxDepth, scanning: scanning) { x in
+            work = MatchWork(statesVisited: x.statesVisited, candidatesExamined: x.candidatesExamined, regex: x.regexBudget!.pointee.work)
+        }
+        return (names, work)
+    }
+
+    /// The names of the rules an already parsed event matches: none when the parts rules read
+    /// nest deeper than `maxDepth`.
     func match(event json: JSONValue, maxDepth: Int) -> [String] {
         let scratch = scratchPool.take()
         defer { scratchPool.give(scratch) }
-        Flattener(trie: trie.sealed, maxDepth: maxDepth).flatten(json, into: &scratch.buffers.pointee.event)
+        guard Flattener(trie: trie.sealed, maxDepth: maxDepth).flatten(json, into: &scratch.buffers.pointee.event) else {
+            return []
+        }
         return match(&scratch.buffers.pointee)
     }
 
@@ -84,17 +102,24 @@ extension Automaton {
             if x.stateDone[Int(s)] == x.epoch { return }
             x.stateDone[Int(s)] = x.epoch
         }
+        x.statesVisited &+= 1
         Self.accept(values.acceptance[Int(s)], values.acceptNames, &x)
         let state = states[Int(s)]
         for slot in state.fieldIDs.indices {
-            var f = x.event.firstByID[Int(state.fieldIDs[slot])]
+            let id = Int(state.fieldIDs[slot])
+            // With a field chosen from an array, candidates come through the jumping search
+            // (whole elements ruled out at once); otherwise along the id's chain.
+            let jumping = !x.chosen.isEmpty && x.event.arrayFields & Self.fieldBit(Int32(id)) != 0
+            var k = 0
+            var f = jumping ? x.event.nextConsistent(id: id, from: Int(x.event.idStart[id]), chosen: x.chosen.buffer, &k) : x.event.firstByID[id]
             while f >= 0 {
+                x.candidatesExamined &+= 1
                 let field = x.event.fields[Int(f)]
-                if field.trailCount == 0 || consistentWithChosen(Int(f), &x) {
+                if jumping || field.trailCount == 0 || consistentWithChosen(Int(f), &x) {
                     let source = field.inEvent ? values.event : values.decoded
                     let value = EventValue(
                         kind: field.kind, bytes: UnsafeBufferPointer(rebasing: source[Int(field.start)..<Int(field.end)]),
-                        number: field.number)
+                        number: field.number, regexBudget: x.regexBudget)
                     let first = x.targets.count
                     x.stamp &+= 1
                     if x.stamp == 0 {  // wrapped: clear so old stamps cannot collide
@@ -126,12 +151,30 @@ extension Automaton {
                         x.targets.removeLast(x.targets.count - first)
                     }
                 }
-                f = x.event.nextSameID[Int(f)]
+                f = jumping ? x.event.nextConsistent(id: id, from: k + 1, chosen: x.chosen.buffer, &k) : x.event.nextSameID[Int(f)]
             }
         }
-        for k in state.absentFieldIDs.indices where x.event.firstByID[Int(state.absentFieldIDs[k])] < 0 {
+        for k in state.absentFieldIDs.indices where absent(state.absentFieldIDs[k], &x) {
             for t in state.absentTargets[k] { visit(t, &x, values) }
         }
+    }
+
+    /// `exists: false` holds when no value of the field could serve the rule alongside the
+    /// fields chosen so far: values in other elements of an array a chosen field came from do
+    /// not count (event-ruler's array consistency, applied to absence as well).
+    @inline(__always)
+    private func absent(_ fieldID: Int32, _ x: inout MatchBuffers) -> Bool {
+        let id = Int(fieldID)
+        if !x.chosen.isEmpty && x.event.arrayFields & Self.fieldBit(fieldID) != 0 && x.event.firstByID[id] >= 0 {
+            var k = 0
+            return x.event.nextConsistent(id: id, from: Int(x.event.idStart[id]), chosen: x.chosen.buffer, &k) < 0
+        }
+        var f = x.event.firstByID[id]
+        while f >= 0 {
+            if x.event.fields[Int(f)].trailCount == 0 || consistentWithChosen(Int(f), &x) { return false }
+            f = x.event.nextSameID[Int(f)]
+        }
+        return true
     }
 
     /// Records the names a state accepts (each once per match).

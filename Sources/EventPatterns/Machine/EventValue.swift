@@ -5,11 +5,23 @@ struct EventValue {
     let bytes: UnsafeBufferPointer<UInt8>
     /// For numbers: the exact value, when the text denotes one.
     let double: Double?
+    /// The event's regex budget (see `PCRE2Regex`); nil: a budget of its own per evaluation.
+    let regexBudget: UnsafeMutablePointer<RegexBudget>?
 
-    init(kind: FlatEvent.Kind, bytes: UnsafeBufferPointer<UInt8>, number: Double) {
+    init(kind: FlatEvent.Kind, bytes: UnsafeBufferPointer<UInt8>, number: Double, regexBudget: UnsafeMutablePointer<RegexBudget>? = nil) {
         self.kind = kind
         self.bytes = bytes
         self.double = number.isNaN ? nil : number
+        self.regexBudget = regexBudget
+    }
+
+    /// Whether `regex` matches this value, paid for from the event's budget; nil when the
+    /// budget or the limits left it undecided.
+    func evaluate(_ regex: PCRE2Regex) -> Bool? {
+        if let regexBudget { return regex.evaluate(bytes, budget: &regexBudget.pointee) }
+        var own = RegexBudget()
+        defer { own.free() }
+        return regex.evaluate(bytes, budget: &own)
     }
 
     /// Whether this event number equals a pattern number: by value when both are exact,
@@ -44,7 +56,7 @@ extension ValueCondition {
         case .numeric(let r): return v.double.map { r.contains($0) } ?? false
         case .exists(let present): return present
         case .cidr(let c): return v.kind == .string && IPAddress.parse(v.bytes).map { c.contains($0) } == true
-        case .regex(let r): return v.kind == .string && r.matches(v.bytes)
+        case .regex(let r): return v.kind == .string && v.evaluate(r) == true
         }
     }
 }
@@ -66,7 +78,8 @@ extension AnythingBut {
             return !list.contains { s in v.bytes.count >= s.count && v.bytes.reversed().starts(with: s.reversed()) }
         case .equalsIgnoreCase(let list): return !list.contains { $0.matches(v.bytes) }
         case .wildcards(let list): return !list.contains { $0.matches(v.bytes) }
-        case .regex(let r): return !r.matches(v.bytes)
+        // Undecided is not a match either way.
+        case .regex(let r): return v.evaluate(r) == false
         case .numbers: return true
         }
     }

@@ -29,6 +29,15 @@ struct FlatEvent {
     /// Per field id: the first field with that id, chained through `nextSameID`.
     var firstByID: [Int32] = []
     var nextSameID: [Int32] = []
+    /// The fields of each id in event order: `byID[idStart[id]..<idStart[id + 1]]`, for
+    /// skipping whole array elements by binary search (set by `index`).
+    var byID: [Int32] = []
+    var idStart: [Int32] = []
+    /// Parallel to `trails` (at each pair's first slot): the first field of that array element.
+    /// Fields of one element are contiguous, as the event is read depth first.
+    var elementStart: [Int32] = []
+    /// Per array id: one past its last field.
+    var arrayEnd: [Int32] = []
     /// Scratch for the flattener's stop-early bookkeeping, kept here to be reused.
     var completeFlags: [Bool] = []
     var trailStack: [Int32] = []
@@ -64,6 +73,106 @@ struct FlatEvent {
                 }
             }
         }
+        if arrayFields != 0 { indexArrays() }
+    }
+
+    /// Where array elements start and arrays end, and the fields of each id in order: what
+    /// `nextConsistent` needs to jump over the elements a choice rules out. Linear in the
+    /// event's fields and trail entries.
+    private mutating func indexArrays() {
+        let n = fields.count
+        let ids = firstByID.count
+        if idStart.count != ids + 1 { idStart = Array(repeating: 0, count: ids + 1) } else {
+            for i in idStart.indices { idStart[i] = 0 }
+        }
+        for f in fields { idStart[Int(f.fieldID) + 1] += 1 }
+        for i in 0..<ids { idStart[i + 1] += idStart[i] }
+        if byID.count < n { byID = Array(repeating: 0, count: max(n, 2 * byID.count)) }
+        var fill = idStart
+        for (i, f) in fields.enumerated() {
+            byID[Int(fill[Int(f.fieldID)])] = Int32(i)
+            fill[Int(f.fieldID)] += 1
+        }
+        if elementStart.count < trails.count { elementStart = Array(repeating: 0, count: max(trails.count, 2 * elementStart.count)) }
+        var arrays = 0
+        var k = 0
+        while k < trails.count {
+            arrays = max(arrays, Int(trails[k]) + 1)
+            k += 2
+        }
+        if arrayEnd.count < arrays { arrayEnd = Array(repeating: 0, count: max(arrays, 2 * arrayEnd.count)) }
+        var previous = -1
+        for i in 0..<n {
+            let f = fields[i]
+            let start = Int(f.trailStart)
+            var m = 0
+            // Levels shared with the previous field's trail keep its element start.
+            var same = previous >= 0
+            while m < Int(f.trailCount) {
+                let at = start + 2 * m
+                if same {
+                    let p = fields[previous]
+                    if m < Int(p.trailCount), trails[Int(p.trailStart) + 2 * m] == trails[at],
+                        trails[Int(p.trailStart) + 2 * m + 1] == trails[at + 1]
+                    {
+                        elementStart[at] = elementStart[Int(p.trailStart) + 2 * m]
+                    } else {
+                        same = false
+                    }
+                }
+                if !same { elementStart[at] = Int32(i) }
+                arrayEnd[Int(trails[at])] = Int32(i + 1)
+                m += 1
+            }
+            if f.trailCount > 0 { previous = i }
+        }
+    }
+
+    /// The first field at or after `from` (an index into `byID` for `id`) that is consistent
+    /// with every field in `chosen`, or -1. A field in another element of an array a chosen
+    /// field sits in rules out its whole element: the search jumps to the chosen element (or
+    /// past the array) by binary search instead of checking the fields in between.
+    func nextConsistent(id: Int, from: Int, chosen: UnsafeMutableBufferPointer<Int32>, _ k: inout Int) -> Int32 {
+        let end = Int(idStart[id + 1])
+        k = from
+        outer: while k < end {
+            let g = Int(byID[k])
+            for c in chosen {
+                let target = jumpTarget(g, Int(c))
+                if target < 0 { continue }
+                // Binary search for the first field of `id` at or after `target`.
+                var lo = k + 1
+                var hi = end
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if byID[mid] < target { lo = mid + 1 } else { hi = mid }
+                }
+                k = lo
+                continue outer
+            }
+            return Int32(g)
+        }
+        return -1
+    }
+
+    /// -1 when field `g` may serve a rule alongside `c`; otherwise the first field position
+    /// that might: the start of `c`'s element when `g` comes before it in their shared array,
+    /// or the array's end when after.
+    private func jumpTarget(_ g: Int, _ c: Int) -> Int32 {
+        let fg = fields[g]
+        let fc = fields[c]
+        let n = Int(min(fg.trailCount, fc.trailCount))
+        var m = 0
+        while m < n {
+            let ig = Int(fg.trailStart) + 2 * m
+            let ic = Int(fc.trailStart) + 2 * m
+            if trails[ig] != trails[ic] { return -1 }
+            if trails[ig + 1] != trails[ic + 1] {
+                return trails[ig + 1] < trails[ic + 1] ? elementStart[ic] : arrayEnd[Int(trails[ic])]
+            }
+            m += 1
+        }
+        return -1
     }
 
     mutating func clearIndex() {
@@ -98,18 +207,5 @@ struct FlatEvent {
     }
 
     /// Two fields may serve one rule unless they sit in different elements of one array.
-    func consistent(_ a: Int, _ b: Int) -> Bool {
-        let fa = fields[a]
-        let fb = fields[b]
-        let n = Int(min(fa.trailCount, fb.trailCount))
-        var k = 0
-        while k < n {
-            let ia = Int(fa.trailStart) + 2 * k
-            let ib = Int(fb.trailStart) + 2 * k
-            if trails[ia] != trails[ib] { return true }  // different arrays: unrelated
-            if trails[ia + 1] != trails[ib + 1] { return false }  // same array, different elements
-            k += 1
-        }
-        return true
-    }
+    func consistent(_ a: Int, _ b: Int) -> Bool { jumpTarget(a, b) < 0 }
 }

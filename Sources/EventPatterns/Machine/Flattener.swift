@@ -203,50 +203,70 @@ struct Flattener {
         }
     }
 
-    /// The same flattening for an already parsed event.
-    func flatten(_ json: JSONValue, into event: inout FlatEvent) {
+    /// The same flattening for an already parsed event. Iterative (an explicit stack, not
+    /// recursion), so no nesting can overflow the thread's stack; false when the parts rules
+    /// read nest deeper than `maxDepth` (objects and arrays), and then `event` is incomplete.
+    func flatten(_ json: JSONValue, into event: inout FlatEvent) -> Bool {
         event.reset(fieldCount: trie.fieldCount)
+        enum Step {
+            case visit(JSONValue, node: Int, depth: Int)
+            /// Entering / leaving element `index` of array `arrayID`: the array trail.
+            case enter(Int32, Int32)
+            case leave
+        }
         var trail: [Int32] = []
         var nextArrayID: Int32 = 0
-        func visit(_ v: JSONValue, node: Int) {
-            let id = trie.fieldID[node]
-            func append(_ text: String, _ kind: FlatEvent.Kind) {
-                if text.utf8.withContiguousStorageIfAvailable({ event.append(id, kind, bytes: $0, trail: trail) }) == nil {
-                    Array(text.utf8).withUnsafeBufferPointer { event.append(id, kind, bytes: $0, trail: trail) }
+        var stack: [Step] = [.visit(json, node: 0, depth: 0)]
+        while let step = stack.popLast() {
+            switch step {
+            case .enter(let arrayID, let index):
+                trail.append(arrayID)
+                trail.append(index)
+                continue
+            case .leave:
+                trail.removeLast()  // two single removals: removeLast(2) goes through replaceSubrange
+                trail.removeLast()
+                continue
+            case .visit(let v, let node, let depth):
+                let id = trie.fieldID[node]
+                switch v {
+                case .object(let members):
+                    guard trie.hasChildren(node) else { continue }
+                    guard depth < maxDepth else { return false }
+                    // Pushed in reverse, so members are read in order.
+                    for m in members.reversed() {
+                        // Native strings are contiguous UTF-8: read in place, not copied.
+                        let child =
+                            m.key.utf8.withContiguousStorageIfAvailable { trie.follow(node, key: $0) }
+                            ?? Array(m.key.utf8).withUnsafeBufferPointer { trie.follow(node, key: $0) }
+                        if let child { stack.append(.visit(m.value, node: Int(child), depth: depth + 1)) }
+                    }
+                case .array(let elements):
+                    guard depth < maxDepth else { return false }
+                    let arrayID = nextArrayID
+                    nextArrayID += 1
+                    for (i, e) in elements.enumerated().reversed() {
+                        stack.append(.leave)
+                        stack.append(.visit(e, node: node, depth: depth + 1))
+                        stack.append(.enter(arrayID, Int32(i)))
+                    }
+                case .string(let s):
+                    if id >= 0 { Self.append(s, .string, id, trail, &event) }
+                case .number(let n):
+                    if id >= 0 { Self.append(n.text, .number, id, trail, &event) }
+                case .bool(let b):
+                    if id >= 0 { event.appendField(id, b ? .true : .false, start: Int32(event.values.count), trail: trail) }
+                case .null:
+                    if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), trail: trail) }
                 }
-            }
-            switch v {
-            case .object(let members):
-                guard trie.hasChildren(node) else { return }
-                for m in members {
-                    // Native strings are contiguous UTF-8: read in place, not copied.
-                    let child =
-                        m.key.utf8.withContiguousStorageIfAvailable { trie.follow(node, key: $0) }
-                        ?? Array(m.key.utf8).withUnsafeBufferPointer { trie.follow(node, key: $0) }
-                    if let child { visit(m.value, node: Int(child)) }
-                }
-            case .array(let elements):
-                let arrayID = nextArrayID
-                nextArrayID += 1
-                for (i, e) in elements.enumerated() {
-                    trail.append(arrayID)
-                    trail.append(Int32(i))
-                    visit(e, node: node)
-                    trail.removeLast()  // two single removals: removeLast(2) goes through replaceSubrange
-                    trail.removeLast()
-                }
-            case .string(let s):
-                guard id >= 0 else { return }
-                append(s, .string)
-            case .number(let n):
-                guard id >= 0 else { return }
-                append(n.text, .number)
-            case .bool(let b):
-                if id >= 0 { event.appendField(id, b ? .true : .false, start: Int32(event.values.count), trail: trail) }
-            case .null:
-                if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), trail: trail) }
             }
         }
-        visit(json, node: 0)
+        return true
+    }
+
+    private static func append(_ text: String, _ kind: FlatEvent.Kind, _ id: Int32, _ trail: [Int32], _ event: inout FlatEvent) {
+        if text.utf8.withContiguousStorageIfAvailable({ event.append(id, kind, bytes: $0, trail: trail) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { event.append(id, kind, bytes: $0, trail: trail) }
+        }
     }
 }

@@ -15,6 +15,12 @@ struct MatchBuffers {
     /// targets are deduplicated in constant time however many there are.
     var targetStamp = ScratchVector<UInt32>()
     var stamp: UInt32 = 0
+    /// The event's regex work budget, behind a pointer the value lookups carry (set by the
+    /// owning `MatchScratch`).
+    var regexBudget: UnsafeMutablePointer<RegexBudget>?
+    /// Work done by this match: states visited and event fields examined as candidates.
+    var statesVisited = 0
+    var candidatesExamined = 0
 
     mutating func begin(names: Int, states: Int) {
         if nameSeen.count != names { nameSeen.reset(count: names, to: 0) }
@@ -30,6 +36,9 @@ struct MatchBuffers {
         chosen.removeAll()
         targets.removeAll()
         matched.removeAll()
+        regexBudget?.pointee.reset()
+        statesVisited = 0
+        candidatesExamined = 0
     }
 
     /// Frees the scratch vectors (the owner calls this once, when it goes away).
@@ -40,6 +49,12 @@ struct MatchBuffers {
         nameSeen.free()
         stateDone.free()
         targetStamp.free()
+        if let regexBudget {
+            regexBudget.pointee.free()
+            regexBudget.deinitialize(count: 1)
+            regexBudget.deallocate()
+        }
+        regexBudget = nil
     }
 }
 
@@ -54,6 +69,9 @@ final class MatchScratch: @unchecked Sendable {
     init() {
         buffers = .allocate(capacity: 1)
         buffers.initialize(to: MatchBuffers())
+        let budget = UnsafeMutablePointer<RegexBudget>.allocate(capacity: 1)
+        budget.initialize(to: RegexBudget())
+        buffers.pointee.regexBudget = budget
     }
 
     deinit {

@@ -249,6 +249,9 @@ struct ValueTables: Sendable {
         case .wildcard(let w) where !w.literalSuffix.isEmpty:
             hasSuffixes = true
             checkedBySuffix.insert(w.literalSuffix.reversed(), check(condition, target))
+        case .equalsIgnoreCase(let f) where !f.indexable, .prefixIgnoreCase(let f) where !f.indexable,
+            .suffixIgnoreCase(let f) where !f.indexable:
+            checkedAlways.append(check(condition, target))
         case .equalsIgnoreCase(let f):
             needsFolding = true
             checkedByFoldedValue.append(f.key, check(condition, target))

@@ -6,10 +6,17 @@
 /// not case-mapped at all (Java maps the surrogate halves one by one). `forms` holds those
 /// alternatives; `key` is a case-folded form used only to index candidates, which are then
 /// checked against `forms`.
+///
+/// The key finds every accepted value only when each character's forms fold to the character's
+/// own key. A few do not: the capital sharp s "ẞ" has the forms "ß" (folding to "ss") and "ẞ"
+/// (folding to "ß"). Such patterns are not `indexable`, and the matcher checks them against
+/// every value instead.
 struct FoldedString: Hashable, Sendable {
     let original: String
     let key: [UInt8]
     let forms: [[[UInt8]]]
+    /// Whether every value `forms` accepts has `key` as its fold key (prefix, suffix).
+    let indexable: Bool
 
     init(_ s: String) {
         original = s
@@ -30,40 +37,55 @@ struct FoldedString: Hashable, Sendable {
             }
             return out
         }
+        indexable = zip(s.unicodeScalars, forms).allSatisfy { scalar, alternatives in
+            let own = FoldedString.foldKey(Array(String(scalar).utf8))
+            return alternatives.allSatisfy { FoldedString.foldKey($0) == own }
+        }
     }
 
     /// Case-insensitive equality of the whole value.
-    func matches(_ v: UnsafeBufferPointer<UInt8>) -> Bool { matchForward(v, 0, 0, whole: true) }
+    func matches(_ v: UnsafeBufferPointer<UInt8>) -> Bool { matchForward(v).contains(v.count) }
 
-    func matchesPrefix(of v: UnsafeBufferPointer<UInt8>) -> Bool { matchForward(v, 0, 0, whole: false) }
+    func matchesPrefix(of v: UnsafeBufferPointer<UInt8>) -> Bool { !matchForward(v).isEmpty }
 
-    func matchesSuffix(of v: UnsafeBufferPointer<UInt8>) -> Bool { matchBackward(v, forms.count, v.count) }
-
-    private func matchForward(_ v: UnsafeBufferPointer<UInt8>, _ k: Int, _ pos: Int, whole: Bool) -> Bool {
-        if k == forms.count { return !whole || pos == v.count }
-        for form in forms[k] where pos + form.count <= v.count {
-            var ok = true
-            for (j, b) in form.enumerated() where v[pos + j] != b {
-                ok = false
-                break
+    func matchesSuffix(of v: UnsafeBufferPointer<UInt8>) -> Bool {
+        // The same walk from the end: the positions where the last k characters can start.
+        var ends = [v.count]
+        for k in forms.indices.reversed() {
+            var next: [Int] = []
+            for end in ends {
+                for form in forms[k] where end - form.count >= 0 && Self.equal(v, end - form.count, form) {
+                    if !next.contains(end - form.count) { next.append(end - form.count) }
+                }
             }
-            if ok && matchForward(v, k + 1, pos + form.count, whole: whole) { return true }
+            if next.isEmpty { return false }
+            ends = next
         }
-        return false
+        return true
     }
 
-    private func matchBackward(_ v: UnsafeBufferPointer<UInt8>, _ k: Int, _ end: Int) -> Bool {
-        if k == 0 { return true }
-        for form in forms[k - 1] where end - form.count >= 0 {
-            let start = end - form.count
-            var ok = true
-            for (j, b) in form.enumerated() where v[start + j] != b {
-                ok = false
-                break
+    /// The positions in `v` where the pattern's characters, each in one of its forms, can end
+    /// when read from the start. A set of positions per character rather than recursion (the
+    /// pattern may be 256 KiB long); there are rarely more than one.
+    private func matchForward(_ v: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var positions = [0]
+        for alternatives in forms {
+            var next: [Int] = []
+            for pos in positions {
+                for form in alternatives where pos + form.count <= v.count && Self.equal(v, pos, form) {
+                    if !next.contains(pos + form.count) { next.append(pos + form.count) }
+                }
             }
-            if ok && matchBackward(v, k - 1, start) { return true }
+            if next.isEmpty { return [] }
+            positions = next
         }
-        return false
+        return positions
+    }
+
+    @inline(__always)
+    private static func equal(_ v: UnsafeBufferPointer<UInt8>, _ at: Int, _ form: [UInt8]) -> Bool {
+        for (j, b) in form.enumerated() where v[at + j] != b { return false }
+        return true
     }
 
     /// Maps text to a case-insensitive key: each scalar becomes lower(upper(scalar)), so every

@@ -66,9 +66,11 @@ enum PatternParser {
                 case .array(let values):
                     guard !values.isEmpty else { throw PatternError(path: memberPath, reason: "Empty arrays are not allowed") }
                     var alternatives: [ValueCondition] = []
+                    // Duplicates dropped through a set: a list of 100,000 values stays linear.
+                    var seen: Set<ValueCondition> = []
                     for (k, v) in values.enumerated() {
                         let condition = try ValueParser.parse(v, jsonPath: JSONPath.index(memberPath, k))
-                        if !alternatives.contains(condition) { alternatives.append(condition) }
+                        if seen.insert(condition).inserted { alternatives.append(condition) }
                     }
                     options = [[path: alternatives]]
                 default:

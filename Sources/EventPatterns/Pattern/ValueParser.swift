@@ -85,10 +85,11 @@ enum ValueParser {
         case .null, .bool: throw fail(badValue)
         case .array(let values):
             var strings: [[UInt8]] = []
+            var seen: Set<[UInt8]> = []
             var numbers: [NumberValue] = []
             for (k, v) in values.enumerated() {
                 switch v {
-                case .string(let s): if !strings.contains(Array(s.utf8)) { strings.append(Array(s.utf8)) }
+                case .string(let s): if seen.insert(Array(s.utf8)).inserted { strings.append(Array(s.utf8)) }
                 case .number(let n): numbers.append(NumberValue(text: n.text))
                 case .null, .bool:
                     throw fail("Inside anything but list, start|null|boolean is not supported.", JSONPath.index(jsonPath, k))
@@ -158,7 +159,11 @@ enum ValueParser {
         var i = 0
         func readOperand(_ op: String) throws(PatternError) -> Double {
             guard i < items.count, case .number(let n) = items[i] else { throw fail("Value of \(op) must be numeric") }
-            guard let d = Double(n.text), d.isFinite else { throw fail("Cannot compare number : \(n.text)") }
+            // Out of a double's range either way: overflow (1E400 reads as infinity) or underflow
+            // (1E-325 reads as 0, which it is not), as event-ruler rejects both.
+            guard let d = Double(n.text), d.isFinite, d != 0 || !hasNonzeroDigit(n.text) else {
+                throw fail("Cannot compare number : \(n.text)")
+            }
             i += 1
             return d
         }
@@ -193,5 +198,15 @@ enum ValueParser {
         }
         if i < items.count { throw fail("Too many elements in numeric expression") }
         return range
+    }
+
+    /// Whether a JSON number's significand (the text before any exponent) has a digit other
+    /// than 0, that is, whether the number is not zero.
+    static func hasNonzeroDigit(_ text: String) -> Bool {
+        for b in text.utf8 {
+            if b == UInt8(ascii: "e") || b == UInt8(ascii: "E") { return false }
+            if b >= UInt8(ascii: "1") && b <= UInt8(ascii: "9") { return true }
+        }
+        return false
     }
 }

@@ -101,35 +101,51 @@ struct Wildcard: Hashable, Sendable {
     }
 
     /// Explores the glob's NFA (positions in `tokens`) and returns the largest set of positions
-    /// that can be live at once over any input.
-    static func complexity(_ tokens: [Int]) -> Int {
-        func closure(_ set: Set<Int>) -> Set<Int> {
-            var out = set
-            var stack = Array(set)
-            while let q = stack.popLast() {
-                if q < tokens.count && tokens[q] == -1 && !out.contains(q + 1) {
-                    out.insert(q + 1)
-                    stack.append(q + 1)
-                }
+    /// that can be live at once over any input — or, as soon as some set exceeds `limit`, that
+    /// set's size. Sets are sorted arrays of at most `limit + 1` positions, and only the bytes
+    /// named at a set's own positions (plus one for every other byte) are tried from it, so
+    /// each set costs O(limit²) and a 256 KiB pattern is decided in milliseconds. At most
+    /// `maxSets` sets are explored.
+    static func complexity(_ tokens: [Int], limit: Int = maxComplexity, maxSets: Int = 50_000) -> Int {
+        /// Adds the positions after stars (a star may match nothing), keeping `set` sorted.
+        func closure(_ set: inout [Int32]) {
+            set.sort()
+            var unique = 0
+            for x in set where unique == 0 || set[unique - 1] != x {
+                set[unique] = x
+                unique += 1
             }
-            return out
+            set.removeLast(set.count - unique)
+            var k = 0
+            while k < set.count {
+                let q = Int(set[k])
+                if q < tokens.count && tokens[q] == -1 && !set.contains(Int32(q + 1)) { set.append(Int32(q + 1)) }
+                k += 1
+            }
+            set.sort()
         }
-        var alphabet = Set(tokens.filter { $0 >= 0 })
-        alphabet.insert(-2)  // any byte the pattern does not name
-        let start = closure([0])
-        var seen: Set<Set<Int>> = [start]
+        var start: [Int32] = [0]
+        closure(&start)
+        var seen: Set<[Int32]> = [start]
         var frontier = [start]
         var best = start.count
-        while let s = frontier.popLast(), seen.count < 5000 {
-            for c in alphabet {
-                var next = Set<Int>()
-                for q in s where q < tokens.count {
-                    if tokens[q] == -1 { next.insert(q) } else if tokens[q] == c { next.insert(q + 1) }
+        while let s = frontier.popLast(), seen.count < maxSets {
+            if best > limit { return best }
+            var bytes: [Int] = [-2]  // -2: any byte the set's positions do not name
+            for q in s where Int(q) < tokens.count && tokens[Int(q)] >= 0 && !bytes.contains(tokens[Int(q)]) {
+                bytes.append(tokens[Int(q)])
+            }
+            for c in bytes {
+                var next: [Int32] = []
+                for q in s where Int(q) < tokens.count {
+                    let t = tokens[Int(q)]
+                    if t == -1 { next.append(q) } else if t == c { next.append(q + 1) }
                 }
-                let n = closure(next)
-                if !n.isEmpty && seen.insert(n).inserted {
-                    best = max(best, n.count)
-                    frontier.append(n)
+                closure(&next)
+                if !next.isEmpty && seen.insert(next).inserted {
+                    best = max(best, next.count)
+                    if best > limit { return best }
+                    frontier.append(next)
                 }
             }
         }
