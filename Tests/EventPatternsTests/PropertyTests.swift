@@ -73,7 +73,11 @@ struct ExplainPropertyTests {
                 switch alternative.failure {
                 case nil: #expect(alternative.fields.allSatisfy { $0.match != nil })
                 case .noValueMatches(let k): #expect(alternative.fields[k].candidates.isEmpty)
-                case .arrayConsistency(let ks): #expect(ks.count >= 2 && ks.allSatisfy { !alternative.fields[$0].candidates.isEmpty })
+                case .arrayConsistency(let ks):
+                    // Each field holds somewhere (a value matches, or `exists false` is satisfied
+                    // by absence from some element), never all in one element.
+                    let absence = PatternExplanation.Condition(kind: "exists", operand: "false")
+                    #expect(ks.count >= 2 && ks.allSatisfy { !alternative.fields[$0].candidates.isEmpty || alternative.fields[$0].conditions.contains(absence) }, "rule: \(rule.jsonText)\nevent: \(event.jsonText)\n\(explanation)")
                 }
             }
         }

@@ -17,7 +17,10 @@ struct Explainer {
         var candidates: [(leaf: EventLeaf, condition: ValueCondition)]
         /// `exists false` is one of the conditions and there is no value.
         var holdsByAbsence: Bool
-        var holds: Bool { holdsByAbsence || !candidates.isEmpty }
+        /// `exists false` is one of the conditions: it may also hold by absence from the array
+        /// elements the earlier fields' values come from.
+        var allowsAbsence: Bool
+        var holds: Bool { allowsAbsence || !candidates.isEmpty }
     }
 
     private func facts(_ field: FieldCondition) -> FieldFacts {
@@ -26,7 +29,8 @@ struct Explainer {
         for leaf in values {
             if let condition = field.alternatives.first(where: leaf.satisfies) { candidates.append((leaf, condition)) }
         }
-        return FieldFacts(values: values, candidates: candidates, holdsByAbsence: values.isEmpty && field.alternatives.contains(.exists(false)))
+        let allowsAbsence = field.alternatives.contains(.exists(false))
+        return FieldFacts(values: values, candidates: candidates, holdsByAbsence: values.isEmpty && allowsAbsence, allowsAbsence: allowsAbsence)
     }
 
     private func explain(_ conjunction: Conjunction) -> PatternExplanation.Alternative {
@@ -42,6 +46,9 @@ struct Explainer {
             return .init(fields: fields, failure: .noValueMatches(field: failing))
         }
         switch Self.consistentChoice(all) {
+        case .failure(let conflict) where conflict.fields.count < 2:
+            // Nothing else to be consistent with: `exists false` on a value that is present.
+            return .init(fields: fields, failure: .noValueMatches(field: conflict.fields[conflict.fields.count - 1]))
         case .failure(let conflict):
             return .init(fields: fields, failure: .arrayConsistency(fields: conflict.fields))
         case .success(let chosen):
@@ -60,14 +67,19 @@ struct Explainer {
 
     /// One candidate per field (none for a field that holds by being absent), all agreeing on
     /// array elements: field → candidate index. Fields are added one at a time, so the first
-    /// field that cannot be added names the conflict.
+    /// field that cannot be added names the conflict. `exists false` holds by absence when none
+    /// of the field's values sits with the values chosen for the earlier fields (array
+    /// consistency, as event-ruler scopes it).
     private static func consistentChoice(_ all: [FieldFacts]) -> Result<[Int: Int], Conflict> {
         var chosen: [Int: Int] = [:]
+        func agrees(_ leaf: EventLeaf) -> Bool {
+            chosen.allSatisfy { all[$0.key].candidates[$0.value].leaf.consistent(with: leaf) }
+        }
         func choose(_ k: Int, upTo end: Int) -> Bool {
             if k == end { return true }
             if all[k].holdsByAbsence { return choose(k + 1, upTo: end) }
-            for (i, c) in all[k].candidates.enumerated()
-            where chosen.allSatisfy({ all[$0.key].candidates[$0.value].leaf.consistent(with: c.leaf) }) {
+            if all[k].allowsAbsence && !all[k].values.contains(where: agrees) && choose(k + 1, upTo: end) { return true }
+            for (i, c) in all[k].candidates.enumerated() where agrees(c.leaf) {
                 chosen[k] = i
                 if choose(k + 1, upTo: end) { return true }
                 chosen[k] = nil
@@ -78,7 +90,9 @@ struct Explainer {
             chosen = [:]
             guard choose(0, upTo: end) else {
                 let last = end - 1
-                let arrays = Set(all[last].candidates.flatMap { $0.leaf.trail.map(\.array) })
+                // For `exists false`, the values that are present where they must not be.
+                let conflicting = all[last].candidates.map(\.leaf) + (all[last].allowsAbsence ? all[last].values : [])
+                let arrays = Set(conflicting.flatMap { $0.trail.map(\.array) })
                 let earlier = (0..<last).filter { k in
                     all[k].candidates.contains { c in c.leaf.trail.contains { arrays.contains($0.array) } }
                 }
