@@ -61,7 +61,7 @@ func makeCharge() async throws -> LambdaFunction<Int, Int> {
 
 /// Waits until the store holds no pending invocation of "charge".
 func workOff() async throws {
-    while try !storage.invocations.pending(function: "charge").isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+    while try storage.invocations.pendingCount(function: "charge") > 0 { try await Task.sleep(for: .milliseconds(10)) }
     say("idle")
 }
 

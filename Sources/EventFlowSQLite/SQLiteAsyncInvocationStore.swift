@@ -13,13 +13,11 @@ final class SQLiteAsyncInvocationStore: AsyncInvocationStore {
 
     func insert(_ i: StoredInvocation) throws {
         try database.write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO async_invocation (request_id, function, qualifier, payload, enqueued_at, attempts, started_attempts,
-                        due_at, last_response, executed_version, function_error, last_error, seq)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM async_invocation))
-                    """,
-                arguments: [
+                        due_at, last_response, executed_version, function_error, last_error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [
                     i.requestId, i.function, i.qualifier, i.payload, SQLiteQueueStore.micros(i.enqueuedAt), i.attempts, i.startedAttempts,
                     SQLiteQueueStore.micros(i.dueAt), i.lastResponse, i.executedVersion, i.functionError, i.lastError,
                 ])
@@ -28,20 +26,16 @@ final class SQLiteAsyncInvocationStore: AsyncInvocationStore {
 
     func markStarted(requestId: String, attempt: Int) throws {
         try database.write { db in
-            try db.execute(
-                sql: "UPDATE async_invocation SET started_attempts = MAX(started_attempts, ?) WHERE request_id = ?",
-                arguments: [attempt, requestId])
+            try db.cachedStatement(sql: "UPDATE async_invocation SET started_attempts = MAX(started_attempts, ?) WHERE request_id = ?").execute(arguments: [attempt, requestId])
         }
     }
 
     func update(_ i: StoredInvocation) throws {
         try database.write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE async_invocation SET attempts = ?, started_attempts = MAX(started_attempts, ?), due_at = ?, last_response = ?,
                         executed_version = ?, function_error = ?, last_error = ? WHERE request_id = ?
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     i.attempts, i.startedAttempts, SQLiteQueueStore.micros(i.dueAt), i.lastResponse, i.executedVersion, i.functionError,
                     i.lastError, i.requestId,
                 ])
@@ -50,8 +44,14 @@ final class SQLiteAsyncInvocationStore: AsyncInvocationStore {
 
     func complete(requestId: String, outbox: [OutboxMessage]) throws {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM async_invocation WHERE request_id = ?", arguments: [requestId])
+            try db.cachedStatement(sql: "DELETE FROM async_invocation WHERE request_id = ?").execute(arguments: [requestId])
             for m in outbox { try SQLiteQueueStore.insert(m.message, queue: m.queue, db) }
+        }
+    }
+
+    func pendingCount(function: String) throws -> Int {
+        try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM async_invocation WHERE function = ?", arguments: [function]) ?? 0
         }
     }
 

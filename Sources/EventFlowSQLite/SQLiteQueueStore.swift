@@ -17,12 +17,10 @@ final class SQLiteQueueStore: QueueStore {
     }
 
     static func insert(_ m: StoredMessage, queue: String, _ db: Database) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO queue_message (queue, message_id, body, attributes, sent_at, visible_at, receive_count, receipt_handle, first_received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 queue, m.messageId, m.body, encode(m.attributes), micros(m.sentAt), micros(m.visibleAt), m.receiveCount,
                 m.receiptHandle, m.firstReceivedAt.map(micros),
             ])
@@ -45,7 +43,7 @@ final class SQLiteQueueStore: QueueStore {
                     after = seq
                     var m = try Self.message(row)
                     if let redrive, m.receiveCount >= redrive.maxReceiveCount {
-                        try db.execute(sql: "DELETE FROM queue_message WHERE seq = ?", arguments: [seq])
+                        try db.cachedStatement(sql: "DELETE FROM queue_message WHERE seq = ?").execute(arguments: [seq])
                         m.receiveCount = 0
                         m.receiptHandle = ""
                         m.firstReceivedAt = nil
@@ -58,9 +56,7 @@ final class SQLiteQueueStore: QueueStore {
                     m.receiptHandle = handle()
                     if m.firstReceivedAt == nil { m.firstReceivedAt = now }
                     m.visibleAt = hideUntil
-                    try db.execute(
-                        sql: "UPDATE queue_message SET receive_count = ?, receipt_handle = ?, first_received_at = ?, visible_at = ? WHERE seq = ?",
-                        arguments: [m.receiveCount, m.receiptHandle, m.firstReceivedAt.map(Self.micros), Self.micros(m.visibleAt), seq])
+                    try db.cachedStatement(sql: "UPDATE queue_message SET receive_count = ?, receipt_handle = ?, first_received_at = ?, visible_at = ? WHERE seq = ?").execute(arguments: [m.receiveCount, m.receiptHandle, m.firstReceivedAt.map(Self.micros), Self.micros(m.visibleAt), seq])
                     claim.received.append(m)
                 }
             }
@@ -70,18 +66,14 @@ final class SQLiteQueueStore: QueueStore {
 
     func delete(queue: String, receiptHandle: String) throws -> Bool {
         try database.write { db in
-            try db.execute(
-                sql: "DELETE FROM queue_message WHERE queue = ? AND receipt_handle = ? AND receipt_handle != ''",
-                arguments: [queue, receiptHandle])
+            try db.cachedStatement(sql: "DELETE FROM queue_message WHERE queue = ? AND receipt_handle = ? AND receipt_handle != ''").execute(arguments: [queue, receiptHandle])
             return db.changesCount > 0
         }
     }
 
     func changeVisibility(queue: String, receiptHandle: String, visibleAt: Date) throws -> Bool {
         try database.write { db in
-            try db.execute(
-                sql: "UPDATE queue_message SET visible_at = ? WHERE queue = ? AND receipt_handle = ? AND receipt_handle != ''",
-                arguments: [Self.micros(visibleAt), queue, receiptHandle])
+            try db.cachedStatement(sql: "UPDATE queue_message SET visible_at = ? WHERE queue = ? AND receipt_handle = ? AND receipt_handle != ''").execute(arguments: [Self.micros(visibleAt), queue, receiptHandle])
             return db.changesCount > 0
         }
     }
@@ -110,7 +102,7 @@ final class SQLiteQueueStore: QueueStore {
             for value in extra { arguments += [value] }
             let removed = try Self.fetch(db, "WHERE queue = ? \(condition) ORDER BY seq", arguments)
             if !removed.isEmpty {
-                try db.execute(sql: "DELETE FROM queue_message WHERE queue = ? \(condition)", arguments: arguments)
+                try db.cachedStatement(sql: "DELETE FROM queue_message WHERE queue = ? \(condition)").execute(arguments: arguments)
             }
             return removed
         }

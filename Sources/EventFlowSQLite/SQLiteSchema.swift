@@ -28,7 +28,8 @@ enum SQLiteSchema {
             try db.execute(
                 sql: """
                     CREATE TABLE async_invocation (
-                        request_id TEXT PRIMARY KEY,
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        request_id TEXT NOT NULL UNIQUE,
                         function TEXT NOT NULL,
                         qualifier TEXT NOT NULL,
                         payload TEXT NOT NULL,
@@ -39,8 +40,7 @@ enum SQLiteSchema {
                         last_response TEXT,
                         executed_version TEXT,
                         function_error TEXT,
-                        last_error TEXT,
-                        seq INTEGER NOT NULL
+                        last_error TEXT
                     );
                     CREATE INDEX async_invocation_by_function ON async_invocation(function, seq);
                     """)

@@ -67,6 +67,8 @@ public protocol AsyncInvocationStore: Sendable {
     func complete(requestId: String, outbox: [OutboxMessage]) throws
     /// Every invocation of `function` not ended, oldest first.
     func pending(function: String) throws -> [StoredInvocation]
+    /// How many invocations of `function` have not ended.
+    func pendingCount(function: String) throws -> Int
 }
 
 /// Memory: the function's queue and the runtime's scheduler already hold everything, and
@@ -84,4 +86,5 @@ public final class InMemoryAsyncInvocationStore: AsyncInvocationStore {
         for m in outbox { try queues.insert(m.message, queue: m.queue) }
     }
     public func pending(function: String) -> [StoredInvocation] { [] }
+    public func pendingCount(function: String) -> Int { 0 }
 }
