@@ -20,23 +20,13 @@ struct CrashTests {
     }
 
     /// Starts the worker, kills it after `killAfter` milliseconds (if it is still running), and
-    /// returns its output lines and whether it was killed. The waiting happens on a thread of its
-    /// own, so other tests' tasks keep the cooperative pool meanwhile.
+    /// returns its output lines and whether it was killed.
     static func runWorker(_ arguments: [String], killAfter: Int?) async throws -> (lines: [String], killed: Bool) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try runWorkerBlocking(arguments, killAfter: killAfter) })
-            }
-        }
+        try await onThread { try runWorkerBlocking(arguments, killAfter: killAfter) }
     }
 
     private static func runWorkerBlocking(_ arguments: [String], killAfter: Int?) throws -> (lines: [String], killed: Bool) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Paths.worker)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
+        let (process, pipe) = try start(Paths.worker, arguments)
         var killed = false
         if let killAfter {
             let deadline = Date().addingTimeInterval(Double(killAfter) / 1000)

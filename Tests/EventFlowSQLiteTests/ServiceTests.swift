@@ -10,30 +10,20 @@ struct ServiceTests {
     /// Runs the service example until it says it started, lets it work for `seconds`, then sends
     /// SIGTERM; its exit status and output.
     static func runService(_ arguments: [String], seconds: Double) async throws -> (status: Int32, output: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(
-                    with: Result {
-                        let process = Process()
-                        process.executableURL = URL(fileURLWithPath: Paths.service)
-                        process.arguments = arguments
-                        let pipe = Pipe()
-                        process.standardOutput = pipe
-                        try process.run()
-                        // Signals before the service group handles them would just end the process.
-                        var data = Data()
-                        while !String(decoding: data, as: UTF8.self).contains("eventflow service started") {
-                            let chunk = pipe.fileHandleForReading.availableData
-                            if chunk.isEmpty { break }
-                            data += chunk
-                        }
-                        usleep(UInt32(seconds * 1_000_000))
-                        kill(process.processIdentifier, SIGTERM)
-                        data += pipe.fileHandleForReading.readDataToEndOfFile()
-                        process.waitUntilExit()
-                        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-                    })
+        try await onThread {
+            let (process, pipe) = try start(Paths.service, arguments)
+            // Signals before the service group handles them would just end the process.
+            var data = Data()
+            while !String(decoding: data, as: UTF8.self).contains("eventflow service started") {
+                let chunk = pipe.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                data += chunk
             }
+            usleep(UInt32(seconds * 1_000_000))
+            kill(process.processIdentifier, SIGTERM)
+            data += pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
         }
     }
 

@@ -62,3 +62,22 @@ enum Paths {
         return packageRoot.appendingPathComponent(".build/debug/\(name)").path
     }
 }
+
+/// Runs blocking work (waiting for a child process) on a thread of its own, so the tests' tasks
+/// keep the cooperative pool meanwhile.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}
+
+/// Starts `executable` with standard output in a pipe.
+func start(_ executable: String, _ arguments: [String]) throws -> (process: Process, output: Pipe) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    return (process, pipe)
+}
