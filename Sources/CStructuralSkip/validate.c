@@ -44,20 +44,25 @@ static inline long ef_literal(const uint8_t *b, long n, long p, const char *word
 
 
 // A flat object's bytes with its string and number values cut out: segment k is
-// start[k] ..< + length[k] (offsets in the input), followed by value k ('"' or '0' in kind[k]),
-// for k in 0 ..< slots; segment `slots` ends the object.
+// bytes[offset[k] ..< + length[k]], followed by value k ('"' or '0' in kind[k]), for k in
+// 0 ..< slots; segment `slots` ends the object. Each thread keeps its last one from call to
+// call (events of one stream share their shapes); slots < 0 when there is none.
 #define EF_MAX_SLOTS 16
 #define EF_MAX_TEMPLATES 4
+#define EF_TEMPLATE_BYTES 512
 typedef struct {
     int slots;
-    long start[EF_MAX_SLOTS + 1];
+    long offset[EF_MAX_SLOTS + 1];
     long length[EF_MAX_SLOTS + 1];
     uint64_t word[EF_MAX_SLOTS + 1];  // a segment of at most 8 bytes, little-endian
     uint64_t mask[EF_MAX_SLOTS + 1];  // its bytes in `word`; 0 for a longer segment
     uint8_t kind[EF_MAX_SLOTS];
+    uint8_t bytes[EF_TEMPLATE_BYTES];
 } ef_template;
 
-// Whether the `len` bytes at b[p] are those at `seg` (which lies before them in the input).
+static _Thread_local ef_template ef_last_template = {.slots = -1};
+
+// Whether the `len` bytes at b[p] are those at `seg`.
 static inline int ef_same_bytes(const uint8_t *b, long n, long p, const uint8_t *seg, long len) {
     if (p + len > n) return 0;
     return memcmp(b + p, seg, (size_t)len) == 0;
@@ -70,7 +75,7 @@ static inline int ef_segment_at(const uint8_t *b, long n, long p, const ef_templ
         memcpy(&x, b + p, 8);
         return ((x ^ t->word[k]) & t->mask[k]) == 0;
     }
-    return ef_same_bytes(b, n, p, b + t->start[k], t->length[k]);
+    return ef_same_bytes(b, n, p, t->bytes + t->offset[k], t->length[k]);
 }
 
 static int ef_make_template(const uint8_t *b, long start, long end, ef_template *t);
@@ -91,10 +96,11 @@ static int ef_make_template(const uint8_t *b, long start, long end, ef_template 
 #undef EF_NUMBER
 
 // Makes the template of the valid object b[start ..< end], which holds no container; 0 when
-// it has too many values to cut out.
+// it is too long or has too many values to cut out.
 static int ef_make_template(const uint8_t *b, long start, long end, ef_template *t) {
     long q = start + 1;
     long segment = start;
+    long used = 0;  // bytes copied into t->bytes
     int k = 0;
     for (;;) {
         q = ef_ws(b, end, q);
@@ -107,9 +113,11 @@ static int ef_make_template(const uint8_t *b, long start, long end, ef_template 
         } else if (c == 'f') {
             q += 5;
         } else {
-            if (k == EF_MAX_SLOTS) return 0;
-            t->start[k] = segment;
+            if (k == EF_MAX_SLOTS || used + (q - segment) > EF_TEMPLATE_BYTES) return 0;
+            t->offset[k] = used;
             t->length[k] = q - segment;
+            memcpy(t->bytes + used, b + segment, (size_t)(q - segment));
+            used += q - segment;
             t->kind[k] = c == '"' ? '"' : '0';
             q = c == '"' ? ef_string(b, end, q) : ef_number(b, end, q);
             segment = q;
@@ -119,15 +127,17 @@ static int ef_make_template(const uint8_t *b, long start, long end, ef_template 
         if (b[q] == '}') break;
         q++;  // ','
     }
-    t->start[k] = segment;
+    if (used + (end - segment) > EF_TEMPLATE_BYTES) return 0;
+    t->offset[k] = used;
     t->length[k] = end - segment;
+    memcpy(t->bytes + used, b + segment, (size_t)(end - segment));
     t->slots = k;
     for (int i = 0; i <= k; i++) {
         long len = t->length[i];
         t->word[i] = 0;
         t->mask[i] = 0;
         if (len > 0 && len <= 8) {
-            memcpy(&t->word[i], b + t->start[i], (size_t)len);
+            memcpy(&t->word[i], t->bytes + t->offset[i], (size_t)len);
             t->mask[i] = ~0ull >> (64 - 8 * len);
         }
     }

@@ -6,10 +6,10 @@
 //
 // Arrays of objects of one shape (GeoJSON points, records) cost a token step per name, colon
 // and comma. The walk therefore keeps the last flat object it validated in an array (one
-// without nested containers) as a template: its bytes with every string and number value cut out. An object
-// that repeats those bytes exactly, with a valid string or number in each cut, is valid for
-// the same reason the template was; one that does not is walked as usual (and may become the
-// next template).
+// without nested containers) as a template, per thread and from one call to the next: its
+// bytes with every string and number value cut out. An object that repeats those bytes
+// exactly, with a valid string or number in each cut, is valid for the same reason the
+// template was; one that does not is walked as usual (and may become the next template).
 
 // From an opening quote to just past the closing one; -1 to fall back (non-ASCII text and \u
 // escapes are left to Swift).
@@ -53,8 +53,7 @@ EF_TARGET static long EF_MATCH(const uint8_t *b, long n, long p, const ef_templa
 EF_TARGET static long EF_WALK(const uint8_t *b, long n, long p, long depth, long max_depth) {
     uint8_t stack[256];  // '{' or '[' per open container
     int sp = 0;
-    ef_template t;
-    t.slots = -1;        // none yet
+    ef_template *t = &ef_last_template;
     long flat = -1;      // the last '{' opened, while no container has opened since
     int flat_sp = 0;     // the stack depth inside it
     int builds = 0;      // templates made in this call (a few at most)
@@ -66,8 +65,8 @@ value:
     case '[': {
         if (depth + sp >= max_depth || sp == (int)sizeof(stack)) return -1;
         uint8_t open = b[p];
-        if (open == '{' && t.slots >= 0) {
-            long end = EF_MATCH(b, n, p, &t);
+        if (open == '{' && t->slots >= 0) {
+            long end = EF_MATCH(b, n, p, t);
             if (end >= 0) {
                 p = end;
                 flat = -1;
@@ -108,7 +107,7 @@ after_value:
         p++;
         if (flat >= 0 && sp == flat_sp && sp >= 2 && stack[sp - 2] == '[') {
             builds++;
-            if (!ef_make_template(b, flat, p, &t)) t.slots = -1;
+            if (!ef_make_template(b, flat, p, t)) t->slots = -1;
             flat = -1;
         }
         sp--;
