@@ -211,6 +211,8 @@ EF_AVX2 static inline long ef_number_avx2(const uint8_t *b, long n, long p) {
 #define EF_NUMBER ef_number_avx2
 #include "validate_walk.h"
 
+EF_AVX2 static long ef_valid_string_avx2(const uint8_t *b, long n, long p) { return ef_string_avx2(b, n, p); }
+
 static int ef_has_avx2(void) {
     // 0 unknown, 1 no, 2 yes; computing it twice from two threads gives the same answer.
     static int known = 0;
@@ -225,10 +227,12 @@ static int ef_has_avx2(void) {
 #endif
 
 long ef_skip_valid_value(const uint8_t *b, long n, long p, long depth, long max_depth) {
+    // A lone string (most skipped members' values) without the walk's set-up.
+    int string = p < n && b[p] == '"';
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (ef_has_avx2()) return ef_walk_avx2(b, n, p, depth, max_depth);
+    if (ef_has_avx2()) return string ? ef_valid_string_avx2(b, n, p) : ef_walk_avx2(b, n, p, depth, max_depth);
 #endif
-    return ef_walk_portable(b, n, p, depth, max_depth);
+    return string ? ef_string(b, n, p) : ef_walk_portable(b, n, p, depth, max_depth);
 }
 
 long ef_skip_valid_value_portable(const uint8_t *b, long n, long p, long depth, long max_depth) {
