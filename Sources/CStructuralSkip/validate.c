@@ -212,6 +212,7 @@ EF_AVX2 static inline long ef_number_avx2(const uint8_t *b, long n, long p) {
 #include "validate_walk.h"
 
 EF_AVX2 static long ef_valid_string_avx2(const uint8_t *b, long n, long p) { return ef_string_avx2(b, n, p); }
+EF_AVX2 static long ef_valid_number_avx2(const uint8_t *b, long n, long p) { return ef_number_avx2(b, n, p); }
 
 static int ef_has_avx2(void) {
     // 0 unknown, 1 no, 2 yes; computing it twice from two threads gives the same answer.
@@ -227,12 +228,22 @@ static int ef_has_avx2(void) {
 #endif
 
 long ef_skip_valid_value(const uint8_t *b, long n, long p, long depth, long max_depth) {
-    // A lone string (most skipped members' values) without the walk's set-up.
-    int string = p < n && b[p] == '"';
+    // A lone scalar (most skipped members' values) without the walk's set-up.
+    uint8_t c = p < n ? b[p] : 0;
+    if (c == 't') return ef_literal(b, n, p, "true", 4);
+    if (c == 'f') return ef_literal(b, n, p, "false", 5);
+    if (c == 'n') return ef_literal(b, n, p, "null", 4);
+    int string = c == '"', number = c == '-' || (uint8_t)(c - '0') < 10;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (ef_has_avx2()) return string ? ef_valid_string_avx2(b, n, p) : ef_walk_avx2(b, n, p, depth, max_depth);
+    if (ef_has_avx2()) {
+        if (string) return ef_valid_string_avx2(b, n, p);
+        if (number) return ef_valid_number_avx2(b, n, p);
+        return ef_walk_avx2(b, n, p, depth, max_depth);
+    }
 #endif
-    return string ? ef_string(b, n, p) : ef_walk_portable(b, n, p, depth, max_depth);
+    if (string) return ef_string(b, n, p);
+    if (number) return ef_number(b, n, p);
+    return ef_walk_portable(b, n, p, depth, max_depth);
 }
 
 long ef_skip_valid_value_portable(const uint8_t *b, long n, long p, long depth, long max_depth) {
