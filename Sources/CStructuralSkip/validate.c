@@ -212,7 +212,6 @@ EF_AVX2 static inline long ef_number_avx2(const uint8_t *b, long n, long p) {
 #include "validate_walk.h"
 
 EF_AVX2 static long ef_valid_string_avx2(const uint8_t *b, long n, long p) { return ef_string_avx2(b, n, p); }
-EF_AVX2 static long ef_valid_number_avx2(const uint8_t *b, long n, long p) { return ef_number_avx2(b, n, p); }
 
 static int ef_has_avx2(void) {
     // 0 unknown, 1 no, 2 yes; computing it twice from two threads gives the same answer.
@@ -230,20 +229,21 @@ static int ef_has_avx2(void) {
 long ef_skip_valid_value(const uint8_t *b, long n, long p, long depth, long max_depth) {
     // A lone scalar (most skipped members' values) without the walk's set-up.
     uint8_t c = p < n ? b[p] : 0;
-    if (c == 't') return ef_literal(b, n, p, "true", 4);
-    if (c == 'f') return ef_literal(b, n, p, "false", 5);
-    if (c == 'n') return ef_literal(b, n, p, "null", 4);
-    int string = c == '"', number = c == '-' || (uint8_t)(c - '0') < 10;
+    int walk = c == '{' || c == '[' || c <= ' ', string = c == '"';
+    if (!walk && !string) {
+        if (c == 't') return ef_literal(b, n, p, "true", 4);
+        if (c == 'f') return ef_literal(b, n, p, "false", 5);
+        if (c == 'n') return ef_literal(b, n, p, "null", 4);
+    }
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
     if (ef_has_avx2()) {
-        if (string) return ef_valid_string_avx2(b, n, p);
-        if (number) return ef_valid_number_avx2(b, n, p);
-        return ef_walk_avx2(b, n, p, depth, max_depth);
+        if (walk) return ef_walk_avx2(b, n, p, depth, max_depth);
+        // A lone number is mostly short (COMBO skips `"z":0` in every point): bytewise.
+        return string ? ef_valid_string_avx2(b, n, p) : ef_number(b, n, p);
     }
 #endif
-    if (string) return ef_string(b, n, p);
-    if (number) return ef_number(b, n, p);
-    return ef_walk_portable(b, n, p, depth, max_depth);
+    if (walk) return ef_walk_portable(b, n, p, depth, max_depth);
+    return string ? ef_string(b, n, p) : ef_number(b, n, p);
 }
 
 long ef_skip_valid_value_portable(const uint8_t *b, long n, long p, long depth, long max_depth) {
