@@ -227,23 +227,17 @@ static int ef_has_avx2(void) {
 #endif
 
 long ef_skip_valid_value(const uint8_t *b, long n, long p, long depth, long max_depth) {
-    // A lone scalar (most skipped members' values) without the walk's set-up.
+    // A lone scalar (most skipped members' values) without the walk's set-up. Lone numbers are
+    // mostly short (COMBO skips `"z":0` in every point): bytewise costs least.
     uint8_t c = p < n ? b[p] : 0;
-    int walk = c == '{' || c == '[' || c <= ' ', string = c == '"';
-    if (!walk && !string) {
-        if (c == 't') return ef_literal(b, n, p, "true", 4);
-        if (c == 'f') return ef_literal(b, n, p, "false", 5);
-        if (c == 'n') return ef_literal(b, n, p, "null", 4);
-    }
+    if (ef_is_digit(c) || c == '-') return ef_number(b, n, p);
+    if (c == 't') return ef_literal(b, n, p, "true", 4);
+    if (c == 'f') return ef_literal(b, n, p, "false", 5);
+    if (c == 'n') return ef_literal(b, n, p, "null", 4);
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (ef_has_avx2()) {
-        if (walk) return ef_walk_avx2(b, n, p, depth, max_depth);
-        // A lone number is mostly short (COMBO skips `"z":0` in every point): bytewise.
-        return string ? ef_valid_string_avx2(b, n, p) : ef_number(b, n, p);
-    }
+    if (ef_has_avx2()) return c == '"' ? ef_valid_string_avx2(b, n, p) : ef_walk_avx2(b, n, p, depth, max_depth);
 #endif
-    if (walk) return ef_walk_portable(b, n, p, depth, max_depth);
-    return string ? ef_string(b, n, p) : ef_number(b, n, p);
+    return c == '"' ? ef_string(b, n, p) : ef_walk_portable(b, n, p, depth, max_depth);
 }
 
 long ef_skip_valid_value_portable(const uint8_t *b, long n, long p, long depth, long max_depth) {
