@@ -13,6 +13,7 @@ static inline int ef_is_ws(uint8_t c) { return c == ' ' || c == '\n' || c == '\r
 
 // The first offset from p that is not JSON whitespace.
 static inline long ef_ws(const uint8_t *b, long n, long p) {
+    if (p < n && b[p] > ' ') return p;
     while (p < n && ef_is_ws(b[p])) p++;
     return p;
 }

@@ -22,7 +22,12 @@ long ef_skip_value_structurally(const uint8_t *bytes, long count, long start, lo
 /// offset just past the value, or -1 when the value is invalid *or* uses something this fast
 /// path does not check (non-ASCII bytes, \u escapes, very deep nesting): the caller then
 /// validates it the slow way, which decides and reports the error.
+/// On x86-64 CPUs with AVX2 and BMI2 (checked once, at run time) strings are scanned and numbers
+/// checked 32 bytes at a time; elsewhere strings go 16 bytes at a time (SSE2) or bytewise.
 long ef_skip_valid_value(const uint8_t *bytes, long count, long start, long depth, long max_depth);
+
+/// `ef_skip_valid_value` without AVX2, whatever the CPU: for tests to compare the two.
+long ef_skip_valid_value_portable(const uint8_t *bytes, long count, long start, long depth, long max_depth);
 
 /// What `ef_scan_members` stopped at.
 enum {
