@@ -136,17 +136,16 @@ extension EventFlowRuntime {
 
     /// Waits until everything due at the current time (and whatever that triggers) has run.
     /// Serially, it starts one ready action at a time and waits until it has finished or
-    /// parked. Gives up once `maxRounds` yields pass with nothing starting, finishing or
-    /// parking (a handler waiting on something that never comes), so a test fails on its
-    /// expectations instead of hanging; work that keeps moving is waited for, up to a hundred
-    /// times as many yields in all.
-    public func settle(maxRounds: Int = 100_000) async {
+    /// parked. Gives up only when nothing has started, finished or parked for `maxRounds`
+    /// rounds and at least `stallTimeout` of real time (a handler waiting on something that
+    /// never comes), so a test fails on its expectations instead of hanging — while a handler
+    /// that is merely slow on a loaded machine is waited for, which keeps runs repeatable.
+    public func settle(maxRounds: Int = 100_000, stallTimeout: Duration = .seconds(10)) async {
         var quietRounds = 0
         var stalledRounds = 0
-        var rounds = 0
+        var stalledSince = ContinuousClock.now
         var lastProgress = progress.load(ordering: .relaxed)
-        while quietRounds < 20 && stalledRounds < maxRounds && rounds < maxRounds * 100 {
-            rounds += 1
+        while quietRounds < 20 {
             if startNextReady() {
                 quietRounds = 0
                 continue
@@ -155,8 +154,10 @@ extension EventFlowRuntime {
             let now = progress.load(ordering: .relaxed)
             if now == lastProgress {
                 stalledRounds += 1
+                if stalledRounds >= maxRounds && ContinuousClock.now - stalledSince >= stallTimeout { return }
             } else {
                 stalledRounds = 0
+                stalledSince = ContinuousClock.now
                 lastProgress = now
             }
             await pause(stalledRounds: stalledRounds)

@@ -79,7 +79,7 @@ struct SchedulerTests {
         let done = try Queue(name: "done", runtime: h.runtime)
         try await fn.putEventInvokeConfig(EventInvokeConfig(onSuccess: .queue(done)))
         _ = try await fn.invoke(.event, 7)
-        await h.runtime.settle(maxRounds: 1_000)
+        await h.runtime.settle(maxRounds: 1_000, stallTimeout: .milliseconds(200))
         #expect(await h.runtime.isIdle == false)
         #expect(await done.approximateNumberOfMessages == 0)
         await gate.open()
