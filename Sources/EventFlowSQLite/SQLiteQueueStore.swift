@@ -89,7 +89,15 @@ final class SQLiteQueueStore: QueueStore {
     }
 
     func removeExpired(queue: String, sentAtOrBefore cutoff: Date) throws -> [StoredMessage] {
-        try remove(queue: queue, where: "AND sent_at <= ?", [Self.micros(cutoff)])
+        // Every receive asks; almost always nothing has expired, and a read costs far less than
+        // an empty write transaction.
+        let any = try database.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM queue_message WHERE queue = ? AND sent_at <= ?)",
+                arguments: [queue, Self.micros(cutoff)]) ?? false
+        }
+        guard any else { return [] }
+        return try remove(queue: queue, where: "AND sent_at <= ?", [Self.micros(cutoff)])
     }
 
     func removeAll(queue: String) throws -> [StoredMessage] {

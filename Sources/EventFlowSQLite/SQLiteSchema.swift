@@ -22,6 +22,7 @@ enum SQLiteSchema {
                     );
                     CREATE INDEX queue_message_order ON queue_message(queue, seq);
                     CREATE INDEX queue_message_handle ON queue_message(queue, receipt_handle);
+                    CREATE INDEX queue_message_sent ON queue_message(queue, sent_at);
                     """)
         }
         migrator.registerMigration("v2: async invocations") { db in
