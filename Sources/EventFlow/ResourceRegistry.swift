@@ -39,14 +39,14 @@ public final class ResourceRegistry: Sendable {
     /// Returns the registered resource of `kind` named `name`, creating and registering it with
     /// `make` when there is none (the default bus).
     func existing<R: Sendable>(_ kind: Kind, name: String, arn: String, make: () -> R) -> R {
-        let resource = entries.withLock { e -> R in
+        let (resource, created) = entries.withLock { e -> (R, Bool) in
             let key = Key(kind: kind, name: name)
-            if let r = e[key] as? R { return r }
+            if let r = e[key] as? R { return (r, false) }
             let r = make()
             e[key] = r
-            return r
+            return (r, true)
         }
-        arns.withLock { $0[arn] = resource }
+        if created { arns.withLock { $0[arn] = resource } }
         return resource
     }
 

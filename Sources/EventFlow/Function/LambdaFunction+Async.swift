@@ -10,8 +10,6 @@ struct QueuedEvent: Sendable {
     var attempts = 0
     var lastResponse: InvocationRecord.Response?
     var lastError: String?
-    /// Attempts a previous process started and did not finish (resumed from storage).
-    var interruptedAttempts = 0
 }
 
 extension LambdaFunction {
@@ -230,8 +228,7 @@ extension LambdaFunction {
             if let text = s.lastResponse, let response = try? JSONParser.parse(text) {
                 event.lastResponse = .init(executedVersion: s.executedVersion ?? "$LATEST", functionError: s.functionError, payload: response)
             }
-            event.interruptedAttempts = s.startedAttempts - s.attempts
-            if event.interruptedAttempts > 0 {
+            if s.startedAttempts > s.attempts {
                 counter("AsyncAttemptsRepeated").increment()
                 runtime.logger.info(
                     "resuming an invocation whose attempt \(s.startedAttempts) was interrupted; its handler runs again",

@@ -7,7 +7,7 @@ extension LambdaFunction {
     /// (202). `.dryRun` only validates (204). Payloads over the limit of their type (1 MB for
     /// `.event`, 6 MB for `.requestResponse`) are refused with `RequestEntityTooLargeException`.
     public func invoke(_ type: InvocationType, _ payload: Payload, qualifier: String = "$LATEST") async throws -> InvokeResult {
-        let (qualifier, _) = try resolve(qualifier)
+        let (qualifier, executed) = try resolve(qualifier)
         switch type {
         case .dryRun:
             return InvokeResult(statusCode: 204)
@@ -17,7 +17,7 @@ extension LambdaFunction {
             case .success(let j): json = j
             case .failure(let e): throw AWSError.syncTooLarge(e.bytes, limit: maxSyncPayloadBytes)
             }
-            return try await invokeSynchronously(json, qualifier: qualifier)
+            return try await invokeSynchronously(json, qualifier: qualifier, executedVersion: executed)
         case .event:
             switch try JSONBridge.encode(payload, limit: maxAsyncPayloadBytes) {
             case .success(let json): try enqueue(json, qualifier: qualifier)
@@ -40,14 +40,15 @@ extension LambdaFunction {
 
     /// Synchronous invocation with a JSON payload (the Invoke API's `RequestResponse`).
     public func invokeJSON(_ payload: JSONValue, qualifier: String = "$LATEST") async throws(AWSError) -> InvokeResult {
-        let (qualifier, _) = try resolve(qualifier)
+        let (qualifier, executed) = try resolve(qualifier)
         let size = JSONSize.of(payload)
         guard size <= maxSyncPayloadBytes else { throw .syncTooLarge(size, limit: maxSyncPayloadBytes) }
-        return try await invokeSynchronously(payload, qualifier: qualifier)
+        return try await invokeSynchronously(payload, qualifier: qualifier, executedVersion: executed)
     }
 
-    private func invokeSynchronously(_ payload: JSONValue, qualifier: String) async throws(AWSError) -> InvokeResult {
-        let executed = (try? resolve(qualifier).executedVersion) ?? "$LATEST"
+    private func invokeSynchronously(
+        _ payload: JSONValue, qualifier: String, executedVersion executed: String
+    ) async throws(AWSError) -> InvokeResult {
         let requestId = runtime.ids.make()
         guard acquireExecution() else {
             counter("Throttles").increment()

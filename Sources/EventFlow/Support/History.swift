@@ -30,8 +30,8 @@ public struct History<Element: Sendable>: Sendable {
         if kept.count > capacity { kept.removeFirst(kept.count - capacity) }
     }
 
-    /// A stream of the values appended from now on; it ends when `finishStreams()` is called.
-    /// `onTermination` removes it (a stream the caller dropped costs nothing afterwards).
+    /// A stream of the values appended from now on. `onTermination` removes it (a stream the
+    /// caller dropped costs nothing afterwards).
     mutating func makeStream(onTermination: @escaping @Sendable (Int) -> Void) -> AsyncStream<Element> {
         let (stream, continuation) = AsyncStream<Element>.makeStream(bufferingPolicy: .unbounded)
         let id = nextStream
@@ -42,9 +42,4 @@ public struct History<Element: Sendable>: Sendable {
     }
 
     mutating func removeStream(_ id: Int) { streams[id] = nil }
-
-    mutating func finishStreams() {
-        for c in streams.values { c.finish() }
-        streams = [:]
-    }
 }
