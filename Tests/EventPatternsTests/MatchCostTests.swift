@@ -71,4 +71,34 @@ struct MatchCostTests {
             #expect(try m.matches(eventJSON: e) == (reference ? ["r"] : []), "\(e)")
         }
     }
+
+    @Test("a field whose rules have all matched is not read further, and a rule asks its exact field first")
+    func saturationAndSelectiveOrder() throws {
+        let m = EventMatcher()
+        // 45 leaf-only conditions on qty that every value satisfies, and one two-field rule
+        // whose broad field (qty ≥ 0) sorts before its exact one (sku) by path.
+        for r in 0..<45 { try m.addRule("not\(r)", pattern: #"{"detail": {"items": {"qty": [{"anything-but": [\#(100 + r)]}]}}}"#) }
+        try m.addRule("pair", pattern: #"{"detail": {"items": {"qty": [{"numeric": [">=", 0]}], "sku": ["A"]}}}"#)
+        let (names, work) = try m.matchesMeasuringWork(event: Self.items(10_000))
+        #expect(names == ((0..<45).map { "not\($0)" } + ["pair"]).sorted())
+        // 10,000 skus looked up, 1,429 of them "A", each checking its element's qty; the qty
+        // field at the start stops after its first value. Asking qty first would visit the
+        // pair's second state 10,000 times; reading every qty would examine 10,000 more.
+        #expect(work.candidatesExamined < 15_000, "\(work)")
+        #expect(work.statesVisited <= 1_431, "\(work)")
+    }
+
+    @Test("regexes with a required literal are tried only on values containing it")
+    func regexByLiteral() throws {
+        let m = EventMatcher()
+        let wanted = [1234, 5678, 9012, 3456, 7890]
+        for n in wanted { try m.addRule("r\(n)", pattern: #"{"items": {"name": [{"regex": "ORD-0*\#(n) item [0-9]+"}]}}"#) }
+        let names = (0..<10_000).map { #"{"name": "ORD-\#($0) item \#($0)"}"# }.joined(separator: ",")
+        let (matched, work) = try m.matchesMeasuringWork(event: Array(#"{"items": [\#(names)]}"#.utf8))
+        #expect(matched == wanted.map { "r\($0)" }.sorted())
+        // One evaluation per rule (the only name containing "1234 item " is ORD-1234's), not
+        // 50,000, which would also spend the event's budget and leave most undecided.
+        #expect(work.regex.undecided == 0, "\(work)")
+        #expect(work.regex.backtrackingRuns + work.regex.dfaRuns <= 10, "\(work)")
+    }
 }

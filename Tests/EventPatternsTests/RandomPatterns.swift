@@ -80,7 +80,7 @@ struct RandomPatterns {
         case 6: return ["prefix": ["equals-ignore-case": .string(stringOperand())]]
         case 7: return ["suffix": ["equals-ignore-case": .string(stringOperand())]]
         case 8: return ["equals-ignore-case": .string(stringOperand())]
-        case 9: return ["wildcard": .string(pick(["*", "a*", "*c", "a*c", "*b*", "a*b*c", "A*", "b\\*c", "", "10.*.3", "*.*"]))]
+        case 9: return ["wildcard": .string(pick(["*", "a*", "*c", "a*c", "*b*", "a*b*c", "A*", "b\\*c", "", "10.*.3", "*.*", "*a*c*", "*1.*"]))]
         case 10:
             switch rng.next() % 6 {
             case 0: return ["anything-but": .string(pick(Self.strings))]
@@ -100,7 +100,7 @@ struct RandomPatterns {
             }
         case 13, 14: return ["exists": .bool(chance(50))]
         case 15: return ["cidr": .string(pick(["10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "192.168.0.0/16"]))]
-        case 16: return ["regex": .string(pick(["a.*", "[a-z]+", "ORD-[0-9]+", "(?i)abc", "", ".*b.*", "10\\.[0-9.]+"]))]
+        case 16: return ["regex": .string(pick(["a.*", "[a-z]+", "ORD-[0-9]+", "(?i)abc", "", ".*b.*", "10\\.[0-9.]+", ".*b+c", "x?abc.*", "[0-9]+\\.1.*"]))]
         case 17: return ["anything-but": ["regex": .string(pick(["a.*", "[0-9.]+"]))]]
         default: return ["exactly": .string(pick(Self.strings))]
         }

@@ -30,11 +30,16 @@ final class Automaton: Sendable {
         let transitions: [ValueIndex]
         let absentFieldIDs: [Int32]
         let absentTargets: [[Int32]]
-        init(_ s: State) {
+        /// Per transition: when every state it leads to only accepts, how many distinct names
+        /// those states accept (once a match has accepted them all, the field's further values
+        /// can add nothing); 0 when some target moves on.
+        let saturation: [Int32]
+        init(_ s: State, saturation: [Int32]) {
             fieldIDs = s.fieldIDs
             transitions = s.transitions.map(ValueIndex.init)
             absentFieldIDs = s.absentFieldIDs
             absentTargets = s.absentTargets
+            self.saturation = saturation
         }
     }
 
@@ -66,8 +71,18 @@ final class Automaton: Sendable {
     init(states: [State], trie: PathTrie, names: [String]) {
         // Leaves (most states: one per rule) move nowhere, so they share one empty state; what
         // they accept is in `acceptance`.
-        let leaf = FrozenState(State())
-        self.states = states.map { $0.fieldIDs.isEmpty && $0.absentFieldIDs.isEmpty ? leaf : FrozenState($0) }
+        let leaf = FrozenState(State(), saturation: [])
+        let isLeaf = states.map { $0.fieldIDs.isEmpty && $0.absentFieldIDs.isEmpty }
+        self.states = states.map { s in
+            if s.fieldIDs.isEmpty && s.absentFieldIDs.isEmpty { return leaf }
+            let saturation = s.transitions.map { tables -> Int32 in
+                guard tables.targets.allSatisfy({ isLeaf[Int($0)] }) else { return 0 }
+                var names = Set<Int32>()
+                for t in tables.targets { names.formUnion(states[Int(t)].accepts) }
+                return Int32(names.count)
+            }
+            return FrozenState(s, saturation: saturation)
+        }
         var records: [Acceptance] = []
         var all: [Int32] = []
         for s in states {
@@ -117,7 +132,7 @@ final class Automaton: Sendable {
                 var s: Int32 = 0
                 // The states along this rule and the field each one moves on.
                 var path: [(state: Int32, field: Int32)] = []
-                for field in conjunction.fields {
+                for field in selectiveFirst(conjunction.fields) {
                     path.append((s, trie.intern(field.path)))
                     let key = ShareKey(state: s, field: field)
                     if let next = shared[key] {
@@ -167,5 +182,33 @@ final class Automaton: Sendable {
             states[i].transitions = order.map { states[i].transitions[$0] }
         }
         return Automaton(states: states, trie: trie, names: names)
+    }
+
+    /// A conjunction's fields in the order its chain asks them: the most selective first (exact
+    /// values, then affixes and case-folded values, then ranges and patterns, then conditions
+    /// most values satisfy), path order among equals. Matching reads fields by id, so any
+    /// order gives the same answer, but a broad first step (a numeric range, anything-but)
+    /// reached by most values would send each of them on to the rest of the chain: values ×
+    /// rules where an exact first step costs one lookup a value.
+    ///
+    /// Not with `exists: false`: inside arrays, absence is judged against the fields chosen
+    /// before it in path order (event-ruler's semantics), so those chains keep path order.
+    static func selectiveFirst(_ fields: [FieldCondition]) -> [FieldCondition] {
+        if fields.contains(where: { $0.alternatives.contains(.exists(false)) }) { return fields }
+        func rank(_ c: ValueCondition) -> Int {
+            switch c {
+            case .exactString, .exactNumber: return 0
+            case .wildcard(let w) where !w.hasStar: return 0
+            case .prefix, .suffix, .equalsIgnoreCase, .prefixIgnoreCase, .suffixIgnoreCase, .cidr: return 1
+            case .wildcard(let w) where !w.literalPrefix.isEmpty || !w.literalSuffix.isEmpty: return 1
+            case .numeric, .regex, .wildcard: return 2
+            case .literal, .anythingBut: return 3
+            case .exists(true): return 4
+            case .exists(false): return 5
+            }
+        }
+        // A field's breadth is its broadest alternative's.
+        let ranked = fields.enumerated().map { (i, f) in (rank: f.alternatives.map(rank).max() ?? 0, index: i, field: f) }
+        return ranked.sorted { ($0.rank, $0.index) < ($1.rank, $1.index) }.map(\.field)
     }
 }

@@ -111,7 +111,10 @@ extension Automaton {
             // (whole elements ruled out at once); otherwise along the id's chain.
             let jumping = !x.chosen.isEmpty && x.event.arrayFields & Self.fieldBit(Int32(id)) != 0
             var k = 0
-            var f = jumping ? x.event.nextConsistent(id: id, from: Int(x.event.idStart[id]), chosen: x.chosen.buffer, &k) : x.event.firstByID[id]
+            var f = jumping ? x.event.firstConsistent(id: id, chosen: x.chosen.buffer, &k) : x.event.firstByID[id]
+            // Leaf-only transitions stop once every name they can give has been given here.
+            let saturation = Int(state.saturation[slot])
+            var given = 0
             while f >= 0 {
                 x.candidatesExamined &+= 1
                 let field = x.event.fields[Int(f)]
@@ -127,6 +130,7 @@ extension Automaton {
                         x.stamp = 1
                     }
                     let stamp = x.stamp
+                    let matchedBefore = x.matched.count
                     state.transitions[slot].forEachTarget(value) { t in
                         // A leaf only accepts, so it is accepted at once (names are
                         // deduplicated there): no stamp and no pass through `targets`, which
@@ -150,6 +154,10 @@ extension Automaton {
                         x.chosen.removeLast()
                         x.targets.removeLast(x.targets.count - first)
                     }
+                    if saturation > 0 {
+                        given += x.matched.count - matchedBefore
+                        if given >= saturation { break }
+                    }
                 }
                 f = jumping ? x.event.nextConsistent(id: id, from: k + 1, chosen: x.chosen.buffer, &k) : x.event.nextSameID[Int(f)]
             }
@@ -167,7 +175,7 @@ extension Automaton {
         let id = Int(fieldID)
         if !x.chosen.isEmpty && x.event.arrayFields & Self.fieldBit(fieldID) != 0 && x.event.firstByID[id] >= 0 {
             var k = 0
-            return x.event.nextConsistent(id: id, from: Int(x.event.idStart[id]), chosen: x.chosen.buffer, &k) < 0
+            return x.event.firstConsistent(id: id, chosen: x.chosen.buffer, &k) < 0
         }
         var f = x.event.firstByID[id]
         while f >= 0 {

@@ -26,6 +26,8 @@ struct FlatEvent {
     var trails: [Int32] = []
     /// The fields (`Automaton.fieldBit`) with a value inside an array; set by `index`.
     var arrayFields: UInt64 = 0
+    /// Whether `byID`, `idStart`, `elementStart` and `arrayEnd` describe this event.
+    private var arraysIndexed = false
     /// Per field id: the first field with that id, chained through `nextSameID`.
     var firstByID: [Int32] = []
     var nextSameID: [Int32] = []
@@ -73,7 +75,17 @@ struct FlatEvent {
                 }
             }
         }
-        if arrayFields != 0 { indexArrays() }
+        arraysIndexed = false
+    }
+
+    /// The first field of `id` consistent with every field in `chosen` (see `nextConsistent`),
+    /// indexing the event's arrays on first use: most matches never need it.
+    mutating func firstConsistent(id: Int, chosen: UnsafeMutableBufferPointer<Int32>, _ k: inout Int) -> Int32 {
+        if !arraysIndexed {
+            indexArrays()
+            arraysIndexed = true
+        }
+        return nextConsistent(id: id, from: Int(idStart[id]), chosen: chosen, &k)
     }
 
     /// Where array elements start and arrays end, and the fields of each id in order: what
@@ -82,17 +94,8 @@ struct FlatEvent {
     private mutating func indexArrays() {
         let n = fields.count
         let ids = firstByID.count
-        if idStart.count != ids + 1 { idStart = Array(repeating: 0, count: ids + 1) } else {
-            for i in idStart.indices { idStart[i] = 0 }
-        }
-        for f in fields { idStart[Int(f.fieldID) + 1] += 1 }
-        for i in 0..<ids { idStart[i + 1] += idStart[i] }
+        if idStart.count != ids + 1 { idStart = Array(repeating: 0, count: ids + 1) }
         if byID.count < n { byID = Array(repeating: 0, count: max(n, 2 * byID.count)) }
-        var fill = idStart
-        for (i, f) in fields.enumerated() {
-            byID[Int(fill[Int(f.fieldID)])] = Int32(i)
-            fill[Int(f.fieldID)] += 1
-        }
         if elementStart.count < trails.count { elementStart = Array(repeating: 0, count: max(trails.count, 2 * elementStart.count)) }
         var arrays = 0
         var k = 0
@@ -101,8 +104,46 @@ struct FlatEvent {
             k += 2
         }
         if arrayEnd.count < arrays { arrayEnd = Array(repeating: 0, count: max(arrays, 2 * arrayEnd.count)) }
+        // Through pointers: this runs over every field of large events, and array accesses
+        // through `self` paid for uniqueness and bounds checks at each step.
+        fields.withUnsafeBufferPointer { fields in
+            trails.withUnsafeBufferPointer { trails in
+                idStart.withUnsafeMutableBufferPointer { idStart in
+                    byID.withUnsafeMutableBufferPointer { byID in
+                        elementStart.withUnsafeMutableBufferPointer { elementStart in
+                            arrayEnd.withUnsafeMutableBufferPointer { arrayEnd in
+                                Self.indexArrays(fields, trails, idStart, byID, elementStart, arrayEnd)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func indexArrays(
+        _ fields: UnsafeBufferPointer<Field>, _ trails: UnsafeBufferPointer<Int32>, _ idStart: UnsafeMutableBufferPointer<Int32>,
+        _ byID: UnsafeMutableBufferPointer<Int32>, _ elementStart: UnsafeMutableBufferPointer<Int32>,
+        _ arrayEnd: UnsafeMutableBufferPointer<Int32>
+    ) {
+        let ids = idStart.count - 1
+        for i in idStart.indices { idStart[i] = 0 }
+        for f in fields { idStart[Int(f.fieldID) + 1] += 1 }
+        for i in 0..<ids { idStart[i + 1] += idStart[i] }
+        // Fill each id's run from its start, then shift the starts back.
+        for (i, f) in fields.enumerated() {
+            let id = Int(f.fieldID)
+            byID[Int(idStart[id])] = Int32(i)
+            idStart[id] += 1
+        }
+        var i = ids
+        while i > 0 {
+            idStart[i] = idStart[i - 1]
+            i -= 1
+        }
+        idStart[0] = 0
         var previous = -1
-        for i in 0..<n {
+        for i in 0..<fields.count {
             let f = fields[i]
             let start = Int(f.trailStart)
             var m = 0
@@ -159,20 +200,26 @@ struct FlatEvent {
     /// that might: the start of `c`'s element when `g` comes before it in their shared array,
     /// or the array's end when after.
     private func jumpTarget(_ g: Int, _ c: Int) -> Int32 {
-        let fg = fields[g]
-        let fc = fields[c]
-        let n = Int(min(fg.trailCount, fc.trailCount))
+        guard let (ig, ic) = parting(g, c) else { return -1 }
+        return trails[ig + 1] < trails[ic + 1] ? elementStart[ic] : arrayEnd[Int(trails[ic])]
+    }
+
+    /// Where fields `a` and `b` part: the offsets in `trails` of the first array both sit in
+    /// but in different elements; nil when there is none.
+    @inline(__always)
+    private func parting(_ a: Int, _ b: Int) -> (Int, Int)? {
+        let fa = fields[a]
+        let fb = fields[b]
+        let n = Int(min(fa.trailCount, fb.trailCount))
         var m = 0
         while m < n {
-            let ig = Int(fg.trailStart) + 2 * m
-            let ic = Int(fc.trailStart) + 2 * m
-            if trails[ig] != trails[ic] { return -1 }
-            if trails[ig + 1] != trails[ic + 1] {
-                return trails[ig + 1] < trails[ic + 1] ? elementStart[ic] : arrayEnd[Int(trails[ic])]
-            }
+            let ia = Int(fa.trailStart) + 2 * m
+            let ib = Int(fb.trailStart) + 2 * m
+            if trails[ia] != trails[ib] { return nil }
+            if trails[ia + 1] != trails[ib + 1] { return (ia, ib) }
             m += 1
         }
-        return -1
+        return nil
     }
 
     mutating func clearIndex() {
@@ -206,6 +253,7 @@ struct FlatEvent {
                 trailCount: Int32(trail.count / 2)))
     }
 
-    /// Two fields may serve one rule unless they sit in different elements of one array.
-    func consistent(_ a: Int, _ b: Int) -> Bool { jumpTarget(a, b) < 0 }
+    /// Two fields may serve one rule unless they sit in different elements of one array (reads
+    /// only the trails, so it needs no `indexArrays`).
+    func consistent(_ a: Int, _ b: Int) -> Bool { parting(a, b) == nil }
 }

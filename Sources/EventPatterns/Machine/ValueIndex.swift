@@ -5,8 +5,10 @@
 /// Exact strings are looked up in a byte hash table and exact numbers by value; prefixes and
 /// suffixes are byte tries; ignore-case forms are looked up by a case-folded key and then checked
 /// exactly; wildcards are indexed by their literal head or tail and then checked; numeric ranges
-/// live in an interval tree. Only conditions no index can narrow (anything-but, cidr, regex,
-/// `*x*` wildcards, exists) are checked one by one.
+/// live in an interval tree; `*x*` wildcards and regexes with a required literal are found by
+/// that literal (`InfixIndex`) and then checked. Only conditions no index can narrow (regexes
+/// without a certain literal, `exists`, a few `anything-but` forms) are checked one by one, and
+/// the automaton stops reading a field once everything its conditions lead to has matched.
 ///
 /// Built as a value (`ValueTables`), then frozen into a class with a `let`; lookups are methods
 /// of the class reading one table at a time, so they neither copy the tables nor need dynamic
@@ -82,6 +84,7 @@ extension ValueIndex {
                 tables.suffixes.forEachPrefix(of: v.bytes.reversed(), body)
                 tables.checkedBySuffix.forEachPrefix(of: v.bytes.reversed()) { verify($0, v, body) }
             }
+            if !tables.infixes.isEmpty { tables.infixes.forEachCandidate(in: v.bytes) { verify($0, v, body) } }
             if tables.needsFolding { forEachFoldedCandidate(v, body) }
             if tables.hasCIDRs, let address = IPAddress.parse(v.bytes) {
                 tables.cidrs.forEachPrefix(of: ValueTables.bitKey(address, bits: address.count * 8), body)
@@ -193,6 +196,9 @@ struct ValueTables: Sendable {
     fileprivate(set) var checkedByFoldedValue = BytesTable()
     fileprivate(set) var checkedByFoldedPrefix = ByteTrie()
     fileprivate(set) var checkedByFoldedSuffix = ByteTrie()
+    /// Indexes into `checked` by a literal the value must contain (`*x*` wildcards, regexes
+    /// with a required literal).
+    fileprivate(set) var infixes = InfixIndex()
     /// Indexes into `checked` tried against every value.
     fileprivate(set) var checkedAlways: [Int32] = []
     /// `anything-but` string forms (lists, prefixes, suffixes, ASCII ignore-case lists), indexed
@@ -215,7 +221,11 @@ struct ValueTables: Sendable {
     fileprivate(set) var hasPrefixes = false
     fileprivate(set) var hasSuffixes = false
 
+    /// Every target inserted (with repeats), for the automaton's bookkeeping.
+    fileprivate(set) var targets: [Int32] = []
+
     mutating func insert(_ condition: ValueCondition, target: Int32) {
+        targets.append(target)
         switch condition {
         case .exactString(let s): strings.append(s, target)
         case .exactNumber(let n):
@@ -249,6 +259,10 @@ struct ValueTables: Sendable {
         case .wildcard(let w) where !w.literalSuffix.isEmpty:
             hasSuffixes = true
             checkedBySuffix.insert(w.literalSuffix.reversed(), check(condition, target))
+        case .wildcard(let w) where w.longestSegment.count > 0:
+            infixes.insert(w.longestSegment, check(condition, target))
+        case .regex(let r) where r.requiredLiteral != nil:
+            infixes.insert(r.requiredLiteral!, check(condition, target))
         case .equalsIgnoreCase(let f) where !f.indexable, .prefixIgnoreCase(let f) where !f.indexable,
             .suffixIgnoreCase(let f) where !f.indexable:
             checkedAlways.append(check(condition, target))
@@ -321,6 +335,7 @@ struct ValueTables: Sendable {
         wildcardHeads.seal()
         for i in wildcardTailsByHead.indices { wildcardTailsByHead[i].seal() }
         numeric.seal()
+        infixes.seal()
         prefixes.seal()
         suffixes.seal()
         checkedByPrefix.seal()

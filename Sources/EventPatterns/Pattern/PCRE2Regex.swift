@@ -23,6 +23,8 @@ import Synchronization
 public final class PCRE2Regex: Hashable, @unchecked Sendable {
     public let pattern: String
     public let caseless: Bool
+    /// A literal every matching value contains (`requiredLiteral(_:caseless:)`), if one is known.
+    let requiredLiteral: [UInt8]?
     private let code: OpaquePointer
     /// Whether the DFA matcher decides this pattern (see the type's documentation).
     public var isOnePass: Bool { onePass.load(ordering: .relaxed) }
@@ -46,6 +48,7 @@ public final class PCRE2Regex: Hashable, @unchecked Sendable {
     public init(_ pattern: String, caseless: Bool = false) throws(CompileError) {
         self.pattern = pattern
         self.caseless = caseless
+        self.requiredLiteral = Self.requiredLiteral(pattern, caseless: caseless)
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         var options = UInt32(PCRE2_UTF) | UInt32(PCRE2_ANCHORED) | UInt32(PCRE2_ENDANCHORED)

@@ -12,6 +12,9 @@ struct Wildcard: Hashable, Sendable {
     /// The literal text after the last star ("" for a trailing star).
     var literalSuffix: [UInt8] { trailingStar || !hasStar ? [] : segments[segments.count - 1] }
 
+    /// The longest literal run: every matching value contains it.
+    var longestSegment: [UInt8] { segments.max { $0.count < $1.count } ?? [] }
+
     /// The most NFA positions that can be live at once; EventBridge rejects patterns where this
     /// grows too large ("Rule is too complex ..."). Ours: more than `maxComplexity`.
     static let maxComplexity = 12
