@@ -23,7 +23,9 @@ struct FlatEvent {
 
     var values: [UInt8] = []
     var fields: [Field] = []
-    var trails: [Int32] = []
+    /// Scratch vectors, not arrays: appended to for every field of large events, where an
+    /// array's uniqueness checks cost more than the stores. Freed by `free()`.
+    var trails = ScratchVector<Int32>()
     /// The fields (`Automaton.fieldBit`) with a value inside an array; set by `index`.
     var arrayFields: UInt64 = 0
     /// Whether `byID`, `idStart`, `elementStart` and `arrayEnd` describe this event.
@@ -42,13 +44,13 @@ struct FlatEvent {
     var arrayEnd: [Int32] = []
     /// Scratch for the flattener's stop-early bookkeeping, kept here to be reused.
     var completeFlags: [Bool] = []
-    var trailStack: [Int32] = []
+    var trailStack = ScratchVector<Int32>()
     var keyScratch: [UInt8] = []
 
     mutating func reset(fieldCount: Int) {
         values.removeAll(keepingCapacity: true)
         fields.removeAll(keepingCapacity: true)
-        trails.removeAll(keepingCapacity: true)
+        trails.removeAll()
         if firstByID.count != fieldCount {
             firstByID = Array(repeating: -1, count: fieldCount)
         }
@@ -106,14 +108,13 @@ struct FlatEvent {
         if arrayEnd.count < arrays { arrayEnd = Array(repeating: 0, count: max(arrays, 2 * arrayEnd.count)) }
         // Through pointers: this runs over every field of large events, and array accesses
         // through `self` paid for uniqueness and bounds checks at each step.
+        let trails = UnsafeBufferPointer(self.trails.buffer)
         fields.withUnsafeBufferPointer { fields in
-            trails.withUnsafeBufferPointer { trails in
-                idStart.withUnsafeMutableBufferPointer { idStart in
-                    byID.withUnsafeMutableBufferPointer { byID in
-                        elementStart.withUnsafeMutableBufferPointer { elementStart in
-                            arrayEnd.withUnsafeMutableBufferPointer { arrayEnd in
-                                Self.indexArrays(fields, trails, idStart, byID, elementStart, arrayEnd)
-                            }
+            idStart.withUnsafeMutableBufferPointer { idStart in
+                byID.withUnsafeMutableBufferPointer { byID in
+                    elementStart.withUnsafeMutableBufferPointer { elementStart in
+                        arrayEnd.withUnsafeMutableBufferPointer { arrayEnd in
+                            Self.indexArrays(fields, trails, idStart, byID, elementStart, arrayEnd)
                         }
                     }
                 }
@@ -226,7 +227,12 @@ struct FlatEvent {
         for f in fields { firstByID[Int(f.fieldID)] = -1 }
     }
 
-    mutating func append(_ id: Int32, _ kind: Kind, bytes: UnsafeBufferPointer<UInt8>, trail: [Int32]) {
+    mutating func free() {
+        trails.free()
+        trailStack.free()
+    }
+
+    mutating func append(_ id: Int32, _ kind: Kind, bytes: UnsafeBufferPointer<UInt8>, trail: UnsafeBufferPointer<Int32>) {
         let start = Int32(values.count)
         values.append(contentsOf: bytes)
         appendField(id, kind, start: start, trail: trail)
@@ -234,19 +240,18 @@ struct FlatEvent {
     }
 
     /// A value read in place: `range` indexes the event bytes the match is given.
-    mutating func appendInEvent(_ id: Int32, _ kind: Kind, range: Range<Int>, number: Double, trail: [Int32]) {
+    mutating func appendInEvent(_ id: Int32, _ kind: Kind, range: Range<Int>, number: Double, trail: UnsafeBufferPointer<Int32>) {
         let trailStart = Int32(trails.count)
-        if !trail.isEmpty { trails.append(contentsOf: trail) }
+        trails.append(contentsOf: trail)
         fields.append(
             Field(
                 fieldID: id, kind: kind, start: Int32(range.lowerBound), end: Int32(range.upperBound), trailStart: trailStart,
                 trailCount: Int32(trail.count / 2), number: number, inEvent: true))
     }
 
-    mutating func appendField(_ id: Int32, _ kind: Kind, start: Int32, trail: [Int32]) {
+    mutating func appendField(_ id: Int32, _ kind: Kind, start: Int32, trail: UnsafeBufferPointer<Int32>) {
         let trailStart = Int32(trails.count)
-        // Appending an empty array to the empty singleton would allocate a buffer every time.
-        if !trail.isEmpty { trails.append(contentsOf: trail) }
+        trails.append(contentsOf: trail)
         fields.append(
             Field(
                 fieldID: id, kind: kind, start: start, end: Int32(values.count), trailStart: trailStart,

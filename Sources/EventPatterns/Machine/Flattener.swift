@@ -25,7 +25,7 @@ struct Flattener {
         // The walk's stacks are reused buffers too.
         swap(&walk.trail, &event.trailStack)
         swap(&walk.keyBuffer, &event.keyScratch)
-        walk.trail.removeAll(keepingCapacity: true)
+        walk.trail.removeAll()
         defer {
             if walk.fast { swap(&walk.complete, &event.completeFlags) }
             swap(&walk.trail, &event.trailStack)
@@ -47,7 +47,7 @@ struct Flattener {
         /// event can add to it — unless the member name repeats, which fast mode does not see.
         var complete: [Bool] = []
         var completeCount = 0
-        var trail: [Int32] = []
+        var trail = ScratchVector<Int32>()
         var nextArrayID: Int32 = 0
         var keyBuffer: [UInt8] = []
 
@@ -161,8 +161,7 @@ struct Flattener {
                     trail.append(arrayID)
                     trail.append(index)
                     try value(node: node, depth: depth + 1, into: &event)
-                    trail.removeLast()  // two single removals: removeLast(2) goes through replaceSubrange
-                    trail.removeLast()
+                    trail.removeLast(2)
                     if stopped { return }
                     index += 1
                     let c = try scanner.peek()
@@ -178,24 +177,24 @@ struct Flattener {
                 if escaped {
                     let start = Int32(event.values.count)
                     try scanner.decodeString(range, into: &event.values)
-                    event.appendField(id, .string, start: start, trail: trail)
+                    event.appendField(id, .string, start: start, trail: UnsafeBufferPointer(trail.buffer))
                 } else {
-                    event.appendInEvent(id, .string, range: range, number: .nan, trail: trail)
+                    event.appendInEvent(id, .string, range: range, number: .nan, trail: UnsafeBufferPointer(trail.buffer))
                 }
             case UInt8(ascii: "t"):
                 try scanner.literal("true")
-                if id >= 0 { event.appendField(id, .true, start: Int32(event.values.count), trail: trail) }
+                if id >= 0 { event.appendField(id, .true, start: Int32(event.values.count), trail: UnsafeBufferPointer(trail.buffer)) }
             case UInt8(ascii: "f"):
                 try scanner.literal("false")
-                if id >= 0 { event.appendField(id, .false, start: Int32(event.values.count), trail: trail) }
+                if id >= 0 { event.appendField(id, .false, start: Int32(event.values.count), trail: UnsafeBufferPointer(trail.buffer)) }
             case UInt8(ascii: "n"):
                 try scanner.literal("null")
-                if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), trail: trail) }
+                if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), trail: UnsafeBufferPointer(trail.buffer)) }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let range = try scanner.number()
                 if id >= 0 {
                     let exact = EventNumber.exactValue(UnsafeBufferPointer(rebasing: scanner.bytes[range])) ?? .nan
-                    event.appendInEvent(id, .number, range: range, number: exact, trail: trail)
+                    event.appendInEvent(id, .number, range: range, number: exact, trail: UnsafeBufferPointer(trail.buffer))
                 }
             default:
                 throw scanner.fail("unexpected \(scanner.describe(b))")
@@ -255,9 +254,9 @@ struct Flattener {
                 case .number(let n):
                     if id >= 0 { Self.append(n.text, .number, id, trail, &event) }
                 case .bool(let b):
-                    if id >= 0 { event.appendField(id, b ? .true : .false, start: Int32(event.values.count), trail: trail) }
+                    if id >= 0 { trail.withUnsafeBufferPointer { event.appendField(id, b ? .true : .false, start: Int32(event.values.count), trail: $0) } }
                 case .null:
-                    if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), trail: trail) }
+                    if id >= 0 { trail.withUnsafeBufferPointer { event.appendField(id, .null, start: Int32(event.values.count), trail: $0) } }
                 }
             }
         }
@@ -265,8 +264,10 @@ struct Flattener {
     }
 
     private static func append(_ text: String, _ kind: FlatEvent.Kind, _ id: Int32, _ trail: [Int32], _ event: inout FlatEvent) {
-        if text.utf8.withContiguousStorageIfAvailable({ event.append(id, kind, bytes: $0, trail: trail) }) == nil {
-            Array(text.utf8).withUnsafeBufferPointer { event.append(id, kind, bytes: $0, trail: trail) }
+        trail.withUnsafeBufferPointer { trail in
+            if text.utf8.withContiguousStorageIfAvailable({ event.append(id, kind, bytes: $0, trail: trail) }) == nil {
+                Array(text.utf8).withUnsafeBufferPointer { event.append(id, kind, bytes: $0, trail: trail) }
+            }
         }
     }
 }

@@ -43,6 +43,7 @@ struct MatchBuffers {
 
     /// Frees the scratch vectors (the owner calls this once, when it goes away).
     mutating func free() {
+        event.free()
         chosen.free()
         targets.free()
         matched.free()

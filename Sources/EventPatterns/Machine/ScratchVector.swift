@@ -33,6 +33,21 @@ struct ScratchVector<Element: BitwiseCopyable> {
     }
 
     @inline(__always)
+    mutating func append(contentsOf xs: UnsafeBufferPointer<Element>) {
+        if xs.isEmpty { return }
+        if count + xs.count > capacity { grow(to: Swift.max(16, 2 * (count + xs.count))) }
+        // A loop, not `update(from:)`: the copies here are a few elements, where a call to
+        // memcpy costs more than the stores.
+        let to = base.unsafelyUnwrapped + count
+        var i = 0
+        while i < xs.count {
+            to[i] = xs[i]
+            i += 1
+        }
+        count += xs.count
+    }
+
+    @inline(__always)
     mutating func removeLast() {
         assert(count > 0)
         count -= 1
