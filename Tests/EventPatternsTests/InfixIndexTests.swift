@@ -25,6 +25,26 @@ struct InfixIndexTests {
         }
     }
 
+    @Test("anchors over every byte value (the sparse walk, not the byte-class table) agree with brute force")
+    func sparseWalk() {
+        var rng = SplitMix64(seed: 43)
+        for _ in 0..<200 {
+            var index = InfixIndex()
+            var anchors: [[UInt8]] = (0...255).map { [UInt8($0), UInt8(ascii: "x")] }
+            for _ in 0..<20 { anchors.append((0..<Int.random(in: 1..<4, using: &rng)).map { _ in UInt8(Int.random(in: 0..<4, using: &rng)) }) }
+            for (k, a) in anchors.enumerated() { index.insert(a, Int32(k)) }
+            index.seal()
+            let value = (0..<Int.random(in: 0..<30, using: &rng)).map { _ in
+                Int.random(in: 0..<3, using: &rng) == 0 ? UInt8(ascii: "x") : UInt8(Int.random(in: 0..<4, using: &rng))
+            }
+            var found: [Int32] = []
+            value.withUnsafeBufferPointer { v in index.forEachCandidate(in: v) { found.append($0) } }
+            let expected = anchors.indices.filter { contains(value, anchors[$0]) }.map(Int32.init)
+            #expect(Set(found) == Set(expected))
+            #expect(found.count == Set(found).count, "each anchor reported once")
+        }
+    }
+
     @Test("one anchor repeated many times in a long value is reported once")
     func repeatedAnchor() {
         var index = InfixIndex()

@@ -43,6 +43,16 @@ final class SealedInfixAutomaton: @unchecked Sendable {
     private let root: [UInt32]
     /// How many nodes end an anchor (the size of a per-value "already reported" set).
     private let outputs: Int
+    /// The same automaton as a table, when it is small enough (`denseLimit` entries): bytes
+    /// map to classes (the distinct bytes of the anchors, and one class for all others), and
+    /// `dense[node × classes + class]` is the next node's number, failure links already
+    /// followed, so a byte costs two loads. `firstOutput` per node number: the offset (in
+    /// `words`) of the first node of its output chain, or `none`.
+    private let classOf: [UInt8]
+    private let classes: Int
+    private let dense: [UInt32]
+    private let firstOutput: [UInt32]
+    static let denseLimit = 1 << 22
     private static let none = UInt32.max
     private static let header = 6
 
@@ -123,6 +133,45 @@ final class SealedInfixAutomaton: @unchecked Sendable {
         self.words = words
         self.payloads = flat
         self.outputs = outputs
+
+        var classOf = [UInt8](repeating: 0, count: 256)
+        var representative: [UInt8] = [0]
+        for e in edges {
+            for (b, _) in e where classOf[Int(b)] == 0 && representative.count < 256 {
+                classOf[Int(b)] = UInt8(representative.count)
+                representative.append(b)
+            }
+        }
+        // 255 distinct bytes fill the classes: the rest would share class 0 wrongly, so such
+        // an automaton (and any too large) keeps the sparse walk.
+        let distinct = Set(edges.flatMap { $0.map(\.0) }).count
+        let k = representative.count
+        var dense: [UInt32] = []
+        var firstOutput: [UInt32] = []
+        if distinct < 255 && edges.count * k <= Self.denseLimit {
+            var number: [Int: Int] = [:]
+            for (i, o) in offsets.enumerated() { number[o] = i }
+            dense = [UInt32](repeating: 0, count: edges.count * k)
+            words.withUnsafeBufferPointer { w in
+                root.withUnsafeBufferPointer { root in
+                    for i in edges.indices {
+                        for c in 1..<k {
+                            let b = UInt32(representative[c])
+                            let to = i == 0 ? Int(root[Int(b)]) : Self.next(w, root, offsets[i], b)
+                            dense[i * k + c] = UInt32(number[to]!)
+                        }
+                    }
+                }
+            }
+            firstOutput = edges.indices.map { i in
+                let o = offsets[i]
+                return words[o + 3] != Self.none ? UInt32(o) : words[o + 2]
+            }
+        }
+        self.classOf = classOf
+        self.classes = k
+        self.dense = dense
+        self.firstOutput = firstOutput
     }
 
     func forEachCandidate(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Int32) -> Void) {
@@ -131,26 +180,52 @@ final class SealedInfixAutomaton: @unchecked Sendable {
             payloads.withUnsafeBufferPointer { p in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (outputs + 63) / 64) { reported in
                     reported.initialize(repeating: 0)
+                    if !dense.isEmpty {
+                        dense.withUnsafeBufferPointer { dense in
+                            classOf.withUnsafeBufferPointer { classOf in
+                                firstOutput.withUnsafeBufferPointer { firstOutput in
+                                    var state = 0
+                                    for b in bytes {
+                                        state = Int(dense[state &* classes &+ Int(classOf[Int(b)])])
+                                        let o = firstOutput[state]
+                                        if o != Self.none { Self.report(from: o, w, p, reported, body) }
+                                    }
+                                }
+                            }
+                        }
+                        return
+                    }
                     var node = 0
                     for b in bytes {
                         node = node == 0 ? Int(root[Int(b)]) : Self.next(w, root, node, UInt32(b))
                         if node == 0 { continue }
                         // This node if it ends an anchor, then the anchors that end here as
                         // suffixes of it; a node already reported had its whole chain reported.
-                        var o = w[node + 3] != Self.none ? UInt32(node) : w[node + 2]
-                        while o != Self.none {
-                            let out = Int(w[Int(o) + 3])
-                            let bit: UInt64 = 1 << UInt64(out & 63)
-                            if reported[out >> 6] & bit != 0 { break }
-                            reported[out >> 6] |= bit
-                            let start = Int(w[Int(o) + 4])
-                            for k in start..<start + Int(w[Int(o) + 5]) { body(p[k]) }
-                            o = w[Int(o) + 2]
-                        }
+                        let o = w[node + 3] != Self.none ? UInt32(node) : w[node + 2]
+                        if o != Self.none { Self.report(from: o, w, p, reported, body) }
                     }
                 }
             }
             }
+        }
+    }
+
+    /// Reports the output chain starting at node offset `o`, up to the first node already
+    /// reported for this value (its own chain was reported with it).
+    @inline(__always)
+    private static func report(
+        from o: UInt32, _ w: UnsafeBufferPointer<UInt32>, _ p: UnsafeBufferPointer<Int32>,
+        _ reported: UnsafeMutableBufferPointer<UInt64>, _ body: (Int32) -> Void
+    ) {
+        var o = o
+        while o != none {
+            let out = Int(w[Int(o) + 3])
+            let bit: UInt64 = 1 << UInt64(out & 63)
+            if reported[out >> 6] & bit != 0 { return }
+            reported[out >> 6] |= bit
+            let start = Int(w[Int(o) + 4])
+            for k in start..<start + Int(w[Int(o) + 5]) { body(p[k]) }
+            o = w[Int(o) + 2]
         }
     }
 
