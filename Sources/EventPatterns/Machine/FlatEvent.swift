@@ -1,6 +1,10 @@
 /// The fields of one event that some rule names, flattened: each leaf value with its field id
 /// and its "array trail" (which element of which array it came from), so the matcher can insist
 /// that fields of one rule come from the same array element.
+///
+/// A trail is `trailStride` numbers per enclosing array, outermost first: the array's id, the
+/// element's index, and the element's first field (fields of one element are contiguous, as the
+/// event is read depth first), which the flattener knows when it enters the element.
 struct FlatEvent {
     enum Kind: UInt8 { case string, number, `true`, `false`, null }
 
@@ -10,7 +14,7 @@ struct FlatEvent {
         /// The value's bytes in `values`: decoded string text, or number text.
         var start: Int32
         var end: Int32
-        /// (arrayID, index) pairs in `trails`.
+        /// (arrayID, index, element's first field) triples in `trails`.
         var trailStart: Int32
         var trailCount: Int32
         /// For numbers: the exact value, or NaN when the text is not exactly a double's
@@ -28,7 +32,7 @@ struct FlatEvent {
     var trails = ScratchVector<Int32>()
     /// The fields (`Automaton.fieldBit`) with a value inside an array; set by `index`.
     var arrayFields: UInt64 = 0
-    /// Whether `byID`, `idStart`, `elementStart` and `arrayEnd` describe this event.
+    /// Whether `byID` and `idStart` describe this event.
     private var arraysIndexed = false
     /// Per field id: the first field with that id, chained through `nextSameID`.
     var firstByID: [Int32] = []
@@ -37,11 +41,9 @@ struct FlatEvent {
     /// skipping whole array elements by binary search (set by `index`).
     var byID: [Int32] = []
     var idStart: [Int32] = []
-    /// Parallel to `trails` (at each pair's first slot): the first field of that array element.
-    /// Fields of one element are contiguous, as the event is read depth first.
-    var elementStart: [Int32] = []
-    /// Per array id: one past its last field.
-    var arrayEnd: [Int32] = []
+    /// Per array id: one past its last field (set by the flattener when the array closes).
+    var arrayEnd = ScratchVector<Int32>()
+    static let trailStride = 3
     /// Scratch for the flattener's stop-early bookkeeping, kept here to be reused.
     var completeFlags: [Bool] = []
     var trailStack = ScratchVector<Int32>()
@@ -51,6 +53,7 @@ struct FlatEvent {
         values.removeAll(keepingCapacity: true)
         fields.removeAll(keepingCapacity: true)
         trails.removeAll()
+        arrayEnd.removeAll()
         if firstByID.count != fieldCount {
             firstByID = Array(repeating: -1, count: fieldCount)
         }
@@ -90,83 +93,35 @@ struct FlatEvent {
         return nextConsistent(id: id, from: Int(idStart[id]), chosen: chosen, &k)
     }
 
-    /// Where array elements start and arrays end, and the fields of each id in order: what
-    /// `nextConsistent` needs to jump over the elements a choice rules out. Linear in the
-    /// event's fields and trail entries.
+    /// The fields of each id in event order: what `nextConsistent` needs to jump over the
+    /// elements a choice rules out. Linear in the event's fields.
     private mutating func indexArrays() {
         let n = fields.count
         let ids = firstByID.count
         if idStart.count != ids + 1 { idStart = Array(repeating: 0, count: ids + 1) }
         if byID.count < n { byID = Array(repeating: 0, count: max(n, 2 * byID.count)) }
-        if elementStart.count < trails.count { elementStart = Array(repeating: 0, count: max(trails.count, 2 * elementStart.count)) }
-        var arrays = 0
-        var k = 0
-        while k < trails.count {
-            arrays = max(arrays, Int(trails[k]) + 1)
-            k += 2
-        }
-        if arrayEnd.count < arrays { arrayEnd = Array(repeating: 0, count: max(arrays, 2 * arrayEnd.count)) }
         // Through pointers: this runs over every field of large events, and array accesses
         // through `self` paid for uniqueness and bounds checks at each step.
-        let trails = UnsafeBufferPointer(self.trails.buffer)
         fields.withUnsafeBufferPointer { fields in
             idStart.withUnsafeMutableBufferPointer { idStart in
                 byID.withUnsafeMutableBufferPointer { byID in
-                    elementStart.withUnsafeMutableBufferPointer { elementStart in
-                        arrayEnd.withUnsafeMutableBufferPointer { arrayEnd in
-                            Self.indexArrays(fields, trails, idStart, byID, elementStart, arrayEnd)
-                        }
+                    for i in idStart.indices { idStart[i] = 0 }
+                    for f in fields { idStart[Int(f.fieldID) + 1] += 1 }
+                    for i in 0..<ids { idStart[i + 1] += idStart[i] }
+                    // Fill each id's run from its start, then shift the starts back.
+                    for (i, f) in fields.enumerated() {
+                        let id = Int(f.fieldID)
+                        byID[Int(idStart[id])] = Int32(i)
+                        idStart[id] += 1
                     }
+                    var i = ids
+                    while i > 0 {
+                        idStart[i] = idStart[i - 1]
+                        i -= 1
+                    }
+                    idStart[0] = 0
                 }
             }
-        }
-    }
-
-    private static func indexArrays(
-        _ fields: UnsafeBufferPointer<Field>, _ trails: UnsafeBufferPointer<Int32>, _ idStart: UnsafeMutableBufferPointer<Int32>,
-        _ byID: UnsafeMutableBufferPointer<Int32>, _ elementStart: UnsafeMutableBufferPointer<Int32>,
-        _ arrayEnd: UnsafeMutableBufferPointer<Int32>
-    ) {
-        let ids = idStart.count - 1
-        for i in idStart.indices { idStart[i] = 0 }
-        for f in fields { idStart[Int(f.fieldID) + 1] += 1 }
-        for i in 0..<ids { idStart[i + 1] += idStart[i] }
-        // Fill each id's run from its start, then shift the starts back.
-        for (i, f) in fields.enumerated() {
-            let id = Int(f.fieldID)
-            byID[Int(idStart[id])] = Int32(i)
-            idStart[id] += 1
-        }
-        var i = ids
-        while i > 0 {
-            idStart[i] = idStart[i - 1]
-            i -= 1
-        }
-        idStart[0] = 0
-        var previous = -1
-        for i in 0..<fields.count {
-            let f = fields[i]
-            let start = Int(f.trailStart)
-            var m = 0
-            // Levels shared with the previous field's trail keep its element start.
-            var same = previous >= 0
-            while m < Int(f.trailCount) {
-                let at = start + 2 * m
-                if same {
-                    let p = fields[previous]
-                    if m < Int(p.trailCount), trails[Int(p.trailStart) + 2 * m] == trails[at],
-                        trails[Int(p.trailStart) + 2 * m + 1] == trails[at + 1]
-                    {
-                        elementStart[at] = elementStart[Int(p.trailStart) + 2 * m]
-                    } else {
-                        same = false
-                    }
-                }
-                if !same { elementStart[at] = Int32(i) }
-                arrayEnd[Int(trails[at])] = Int32(i + 1)
-                m += 1
-            }
-            if f.trailCount > 0 { previous = i }
         }
     }
 
@@ -202,7 +157,7 @@ struct FlatEvent {
     /// or the array's end when after.
     private func jumpTarget(_ g: Int, _ c: Int) -> Int32 {
         guard let (ig, ic) = parting(g, c) else { return -1 }
-        return trails[ig + 1] < trails[ic + 1] ? elementStart[ic] : arrayEnd[Int(trails[ic])]
+        return trails[ig + 1] < trails[ic + 1] ? trails[ic + 2] : arrayEnd[Int(trails[ic])]
     }
 
     /// Where fields `a` and `b` part: the offsets in `trails` of the first array both sit in
@@ -214,8 +169,8 @@ struct FlatEvent {
         let n = Int(min(fa.trailCount, fb.trailCount))
         var m = 0
         while m < n {
-            let ia = Int(fa.trailStart) + 2 * m
-            let ib = Int(fb.trailStart) + 2 * m
+            let ia = Int(fa.trailStart) + Self.trailStride * m
+            let ib = Int(fb.trailStart) + Self.trailStride * m
             if trails[ia] != trails[ib] { return nil }
             if trails[ia + 1] != trails[ib + 1] { return (ia, ib) }
             m += 1
@@ -230,6 +185,7 @@ struct FlatEvent {
     mutating func free() {
         trails.free()
         trailStack.free()
+        arrayEnd.free()
     }
 
     mutating func append(_ id: Int32, _ kind: Kind, bytes: UnsafeBufferPointer<UInt8>, trail: UnsafeBufferPointer<Int32>) {
@@ -246,7 +202,7 @@ struct FlatEvent {
         fields.append(
             Field(
                 fieldID: id, kind: kind, start: Int32(range.lowerBound), end: Int32(range.upperBound), trailStart: trailStart,
-                trailCount: Int32(trail.count / 2), number: number, inEvent: true))
+                trailCount: Int32(trail.count / Self.trailStride), number: number, inEvent: true))
     }
 
     mutating func appendField(_ id: Int32, _ kind: Kind, start: Int32, trail: UnsafeBufferPointer<Int32>) {
@@ -255,7 +211,7 @@ struct FlatEvent {
         fields.append(
             Field(
                 fieldID: id, kind: kind, start: start, end: Int32(values.count), trailStart: trailStart,
-                trailCount: Int32(trail.count / 2)))
+                trailCount: Int32(trail.count / Self.trailStride)))
     }
 
     /// Two fields may serve one rule unless they sit in different elements of one array (reads

@@ -155,13 +155,16 @@ struct Flattener {
                 scanner.pos += 1
                 let arrayID = nextArrayID
                 nextArrayID += 1
+                event.arrayEnd.append(0)
+                defer { event.arrayEnd[Int(arrayID)] = Int32(event.fields.count) }
                 if try scanner.peek() == UInt8(ascii: "]") { scanner.pos += 1; return }
                 var index: Int32 = 0
                 while true {
                     trail.append(arrayID)
                     trail.append(index)
+                    trail.append(Int32(event.fields.count))  // the element's first field, if any
                     try value(node: node, depth: depth + 1, into: &event)
-                    trail.removeLast(2)
+                    trail.removeLast(FlatEvent.trailStride)
                     if stopped { return }
                     index += 1
                     let c = try scanner.peek()
@@ -212,6 +215,8 @@ struct Flattener {
             /// Entering / leaving element `index` of array `arrayID`: the array trail.
             case enter(Int32, Int32)
             case leave
+            /// After the last element of array `arrayID`.
+            case close(Int32)
         }
         var trail: [Int32] = []
         var nextArrayID: Int32 = 0
@@ -221,10 +226,13 @@ struct Flattener {
             case .enter(let arrayID, let index):
                 trail.append(arrayID)
                 trail.append(index)
+                trail.append(Int32(event.fields.count))
                 continue
             case .leave:
-                trail.removeLast()  // two single removals: removeLast(2) goes through replaceSubrange
-                trail.removeLast()
+                trail.removeLast(FlatEvent.trailStride)
+                continue
+            case .close(let arrayID):
+                event.arrayEnd[Int(arrayID)] = Int32(event.fields.count)
                 continue
             case .visit(let v, let node, let depth):
                 let id = trie.fieldID[node]
@@ -244,6 +252,8 @@ struct Flattener {
                     guard depth < maxDepth else { return false }
                     let arrayID = nextArrayID
                     nextArrayID += 1
+                    event.arrayEnd.append(0)
+                    stack.append(.close(arrayID))
                     for (i, e) in elements.enumerated().reversed() {
                         stack.append(.leave)
                         stack.append(.visit(e, node: node, depth: depth + 1))
