@@ -66,3 +66,24 @@ struct CaseFormTests {
         #expect(m.matches(event: .object([JSONMember("v", .string(String(repeating: "Aß", count: n / 2 - 1) + "AS"))])) == [])
     }
 }
+
+@Suite("Case-folding keys")
+struct FoldKeyTests {
+    @Test("the hand-decoded key equals the key through String for every scalar, and for malformed bytes")
+    func sameAsThroughString() {
+        var mismatches: [UInt32] = []
+        for v in UInt32(0)...0x10FFFF where v < 0x3_0000 || v % 97 == 0 {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let bytes = Array(("a" + String(scalar) + "Z").utf8)
+            if FoldedString.foldKey(bytes) != FoldedString.foldKeyThroughString(bytes) { mismatches.append(v) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10).map { String($0, radix: 16) })")
+        var rng = SplitMix64(seed: 5)
+        for _ in 0..<5_000 {
+            let bytes = (0..<Int.random(in: 1..<8, using: &rng)).map { _ in
+                [UInt8(0x41), 0xC3, 0x9F, 0xE1, 0xBA, 0x9E, 0x80, 0xC0, 0xE0, 0xF0, 0xF4, 0xFF, 0xED, 0xA0][Int.random(in: 0..<14, using: &rng)]
+            }
+            #expect(FoldedString.foldKey(bytes) == FoldedString.foldKeyThroughString(bytes), "\(bytes)")
+        }
+    }
+}

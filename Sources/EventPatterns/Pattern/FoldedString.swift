@@ -88,6 +88,13 @@ struct FoldedString: Hashable, Sendable {
         return true
     }
 
+    private static func fold(_ scalar: Unicode.Scalar) -> String.UTF8View { String(scalar).uppercased().lowercased().utf8 }
+
+    /// The folds of U+0000–U+024F (Latin-1 and Latin Extended A and B, the non-ASCII letters
+    /// most text has), computed once: folding through `String` costs thousands of instructions
+    /// a character, and every non-ASCII value an ignore-case condition reads is folded.
+    private static let latinFolds: [[UInt8]] = (0..<0x250).map { Array(fold(Unicode.Scalar(UInt32($0))!)) }
+
     /// Maps text to a case-insensitive key: each scalar becomes lower(upper(scalar)), so every
     /// value that `forms` accepts has the same key as the pattern.
     static func foldKey(_ bytes: [UInt8]) -> [UInt8] {
@@ -96,6 +103,41 @@ struct FoldedString: Hashable, Sendable {
         }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
+        // UTF-8 decoded by hand (String's decoding and scalar view cost more than the folding);
+        // anything malformed goes through String, which repairs it as before.
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x80 {
+                out.append(b &- 0x41 < 26 ? b | 0x20 : b)
+                i += 1
+                continue
+            }
+            let n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+            guard b >= 0xC2, b < 0xF5, i + n <= bytes.count else { return foldKeyThroughString(bytes) }
+            var v = UInt32(b) & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07)
+            for k in 1..<n {
+                guard bytes[i + k] & 0xC0 == 0x80 else { return foldKeyThroughString(bytes) }
+                v = v << 6 | UInt32(bytes[i + k] & 0x3F)
+            }
+            // Overlong forms and surrogates are malformed too.
+            guard n == 2 || v >= (n == 3 ? 0x800 : 0x10000), let scalar = Unicode.Scalar(v) else {
+                return foldKeyThroughString(bytes)
+            }
+            if v < 0x250 {
+                out.append(contentsOf: latinFolds[Int(v)])
+            } else if v > 0xFFFF {
+                out.append(contentsOf: bytes[i..<i + n])
+            } else {
+                out.append(contentsOf: fold(scalar))
+            }
+            i += n
+        }
+        return out
+    }
+
+    static func foldKeyThroughString(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
         for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
             if scalar.isASCII {
                 let b = UInt8(scalar.value)
@@ -103,7 +145,7 @@ struct FoldedString: Hashable, Sendable {
             } else if scalar.value > 0xFFFF {
                 out.append(contentsOf: String(scalar).utf8)
             } else {
-                out.append(contentsOf: String(scalar).uppercased().lowercased().utf8)
+                out.append(contentsOf: fold(scalar))
             }
         }
         return out
