@@ -106,6 +106,7 @@ let package = Package(
             dependencies: [
                 "EventFlow",
                 "EventFlowTesting",
+                "EventFlowSQLite",
                 "LoanProcessor",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Logging", package: "swift-log"),
