@@ -51,7 +51,7 @@ public final class SQLiteStorage: RuntimeStorage {
             throw .cannotOpen(path: path, reason: String(describing: error))
         }
         batcher = SQLiteCommitBatcher(database: database, maxOperations: commits.maxOperations, maxDelay: commits.maxDelay)
-        queues = SQLiteQueueStore(database: database)
+        queues = SQLiteQueueStore(database: database, batcher: batcher)
         invocations = SQLiteAsyncInvocationStore(database: database, batcher: batcher)
     }
 

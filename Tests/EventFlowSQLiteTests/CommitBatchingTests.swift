@@ -45,6 +45,35 @@ struct CommitBatchingTests {
         #expect(try Set(storage.invocations.pending(function: "f").map(\.requestId)) == Set(ids))
     }
 
+    @Test("a batch that does not fill commits once its delay has passed, all its writes in one transaction")
+    func delay() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let storage = try SQLiteStorage(path: scratch.path("flow.db"), commits: .batched(maxOperations: 1000, maxDelay: .seconds(1)))
+        let started = ContinuousClock.now
+        let results = await Self.insertAll(storage, (0..<5).map { "d\($0)" })
+        #expect(ContinuousClock.now - started >= .milliseconds(900))
+        #expect(results.values.allSatisfy { $0 == nil })
+        #expect(storage.committedBatches.transactions == 1)
+        #expect(storage.committedBatches.writes == 5)
+    }
+
+    @Test("queue sends are batched too: concurrent sends share a transaction, every one stored")
+    func sends() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let storage = try SQLiteStorage(path: scratch.path("flow.db"), commits: .batched(maxOperations: 10, maxDelay: .seconds(600)))
+        let runtime = EventFlowRuntime.testing(storage: storage)
+        let q = try Queue(name: "jobs", runtime: runtime)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<10 { group.addTask { _ = try await q.send("m-\(i)") } }
+            try await group.waitForAll()
+        }
+        #expect(storage.committedBatches.transactions == 1)
+        #expect(storage.committedBatches.writes == 10)
+        #expect(Set(await q.messages.map(\.body)) == Set((0..<10).map { "m-\($0)" }))
+    }
+
     @Test("concurrent writes share transactions; one at a time, each has its own")
     func sharing() async throws {
         let scratch = try Scratch()

@@ -88,7 +88,7 @@ public final class InMemoryAsyncInvocationStore: AsyncInvocationStore {
     nonisolated(nonsending) public func markStarted(requestId: String, attempt: Int) async {}
     nonisolated(nonsending) public func update(_ invocation: StoredInvocation) async {}
     nonisolated(nonsending) public func complete(requestId: String, outbox: [OutboxMessage]) async throws {
-        for m in outbox { try queues.insert(m.message, queue: m.queue) }
+        for m in outbox { try await queues.insert(m.message, queue: m.queue) }
     }
     public func pending(function: String) -> [StoredInvocation] { [] }
     public func pendingCount(function: String) -> Int { 0 }
