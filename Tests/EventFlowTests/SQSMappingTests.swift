@@ -83,9 +83,10 @@ struct SQSMappingTests {
         (#"{"batchItemFailures":null}"#, []),
         (#"{}"#, []),
         ("null", []),
-    ])
-    func batchResponses(response: String, remaining: [String]) async throws {
-        let h = Harness()
+    ], StoreKind.allCases)
+    func batchResponses(expected: (response: String, remaining: [String]), store: StoreKind) async throws {
+        let (response, remaining) = expected
+        let h = try Harness(store: store)
         let queue = try Queue(name: "q", runtime: h.runtime)
         let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { _, _ in
             if response == "throw" { throw Poison() }
