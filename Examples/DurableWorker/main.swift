@@ -41,9 +41,14 @@ let environment = ProcessInfo.processInfo.environment
 let inMemory = environment["DURABLE_STORAGE"] == "memory"
 let sqlite: SQLiteStorage?
 do {
-    // DURABLE_COMMITS=per-operation: one transaction per write (to compare with the default, batched).
-    let commits: SQLiteStorage.CommitPolicy = environment["DURABLE_COMMITS"] == "per-operation" ? .perOperation : .batched()
-    sqlite = inMemory ? nil : try .sqlite(path: arguments[1], commits: commits)
+    // DURABLE_COMMITS=per-operation: one transaction per write (to compare with the default,
+    // batched); DURABLE_COMMIT_DELAY_MS=N: batches held open up to N ms; DURABLE_SYNCHRONOUS=full:
+    // a sync to disk at every commit.
+    let delay = Duration.milliseconds(Int(environment["DURABLE_COMMIT_DELAY_MS"] ?? "0") ?? 0)
+    let commits: SQLiteStorage.CommitPolicy =
+        environment["DURABLE_COMMITS"] == "per-operation" ? .perOperation : .batched(maxDelay: delay)
+    let synchronous: SQLiteStorage.Synchronous = environment["DURABLE_SYNCHRONOUS"] == "full" ? .full : .normal
+    sqlite = inMemory ? nil : try .sqlite(path: arguments[1], synchronous: synchronous, commits: commits)
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(3)
