@@ -12,8 +12,13 @@ import Foundation
 //                                              until "jobs" is empty; "poison" messages fail
 //                                              and move to "jobs-dlq" after 3 receives
 //   DurableWorker FILE count             prints the messages left in each queue
-//   DurableWorker FILE invoke FROM TO    invokes "charge" asynchronously with FROM ... TO-1, then
-//                                        works until no invocation is pending
+//   DurableWorker FILE invoke FROM TO [C] invokes "charge" asynchronously with FROM ... TO-1 (C
+//                                        invokes in flight at once, 1 by default), then works
+//                                        until no invocation is pending
+//   DurableWorker FILE pending N         stores N pending invocations of "charge" without running
+//                                        them (for timing a start-up)
+//   DurableWorker FILE startup           opens the file, registers "charge", resumes the stored
+//                                        work, prints how long that took, and exits
 //   DurableWorker FILE work              resumes the stored invocations and works them off
 //   DurableWorker FILE records           prints each record in "succeeded" and "failed"
 //
@@ -30,13 +35,25 @@ guard arguments.count >= 3 else {
     exit(2)
 }
 
-let storage: SQLiteStorage
+let started = ContinuousClock.now
+let environment = ProcessInfo.processInfo.environment
+/// DURABLE_STORAGE=memory: everything in memory, FILE unused (to compare with SQLite).
+let inMemory = environment["DURABLE_STORAGE"] == "memory"
+let sqlite: SQLiteStorage?
 do {
-    storage = try .sqlite(path: arguments[1])
+    // DURABLE_COMMITS=per-operation: one transaction per write (to compare with the default,
+    // batched); DURABLE_COMMIT_DELAY_MS=N: batches held open up to N ms; DURABLE_SYNCHRONOUS=full:
+    // a sync to disk at every commit.
+    let delay = Duration.milliseconds(Int(environment["DURABLE_COMMIT_DELAY_MS"] ?? "0") ?? 0)
+    let commits: SQLiteStorage.CommitPolicy =
+        environment["DURABLE_COMMITS"] == "per-operation" ? .perOperation : .batched(maxDelay: delay)
+    let synchronous: SQLiteStorage.Synchronous = environment["DURABLE_SYNCHRONOUS"] == "full" ? .full : .normal
+    sqlite = inMemory ? nil : try .sqlite(path: arguments[1], synchronous: synchronous, commits: commits)
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(3)
 }
+let storage: any RuntimeStorage = sqlite ?? InMemoryStorage()
 let runtime = EventFlowRuntime(storage: storage)
 let dlq = try Queue(name: "jobs-dlq", runtime: runtime)
 let jobs = try Queue(name: "jobs", runtime: runtime, redrivePolicy: .init(deadLetterQueue: dlq, maxReceiveCount: 3))
@@ -65,14 +82,69 @@ func workOff() async throws {
     say("idle")
 }
 
+/// In memory nothing is pending in a store: waits until `count` invocations have their record.
+func workOff(records count: Int) async throws {
+    while await succeeded.approximateNumberOfMessages + failed.approximateNumberOfMessages < count {
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    say("idle")
+}
+
 switch arguments[2] {
 case "invoke":
     let charge = try await makeCharge()
-    for n in Int(arguments[3])!..<Int(arguments[4])! {
-        _ = try await charge.invoke(.event, n)
-        say("accepted \(n)")
+    let range = Int(arguments[3])!..<Int(arguments[4])!
+    let inFlight = arguments.count > 5 ? Int(arguments[5])! : 1
+    guard inFlight >= 1 else {
+        FileHandle.standardError.write(Data("invoke: C must be at least 1, got \(inFlight)\n".utf8))
+        exit(2)
     }
-    try await workOff()
+    try await withThrowingTaskGroup(of: Int.self) { group in
+        var next = range.lowerBound
+        func start() {
+            guard next < range.upperBound else { return }
+            let n = next
+            next += 1
+            group.addTask { _ = try await charge.invoke(.event, n); return n }
+        }
+        for _ in 0..<inFlight { start() }
+        while let n = try await group.next() {
+            say("accepted \(n)")
+            start()
+        }
+    }
+    if let sqlite {
+        try await workOff()
+        let batches = sqlite.committedBatches
+        FileHandle.standardError.write(
+            Data("\(range.count) invocations settled in \(ContinuousClock.now - started); \(batches.writes) writes in \(batches.transactions) transactions\n".utf8))
+    } else {
+        try await workOff(records: range.count)
+        FileHandle.standardError.write(Data("\(range.count) invocations settled in memory in \(ContinuousClock.now - started)\n".utf8))
+    }
+case "pending":
+    let count = Int(arguments[3])!
+    let now = Date()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for chunk in stride(from: 0, to: count, by: 1000) {
+            group.addTask {
+                for n in chunk..<min(chunk + 1000, count) {
+                    try await storage.invocations.insert(
+                        StoredInvocation(
+                            requestId: UUID().uuidString.lowercased(), function: "charge", qualifier: "$LATEST", payload: String(n),
+                            enqueuedAt: now, dueAt: now))
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    say("stored \(try storage.invocations.pendingCount(function: "charge")) pending")
+case "startup":
+    let opened = ContinuousClock.now - started
+    _ = try await makeCharge()
+    let resumed = ContinuousClock.now - started
+    say("opened in \(opened), \(try storage.invocations.pendingCount(function: "charge")) pending resumed in \(resumed) since start")
+    exit(0)
 case "work":
     _ = try await makeCharge()
     try await workOff()

@@ -151,14 +151,16 @@ extension EventFlowRuntime {
         }
     }
 
-    /// Adds a step to the activity log, stamped with the runtime's current time.
+    /// Adds a step to the activity log, stamped with the runtime's current time, and logs it at
+    /// debug level with metadata naming the resource and the id (`Activity.logMetadata`).
     nonisolated func record(
         _ kind: Activity.Kind, resource: String, id: String, rule: String? = nil, target: String? = nil, attempt: Int? = nil,
         result: String? = nil, reason: String? = nil
     ) {
-        activity.record(
-            Activity(
-                at: clock.date(at: clock.now), kind: kind, resource: resource, id: id, rule: rule, target: target, attempt: attempt,
-                result: result, reason: reason))
+        let step = Activity(
+            at: clock.date(at: clock.now), kind: kind, resource: resource, id: id, rule: rule, target: target, attempt: attempt,
+            result: result, reason: reason)
+        activity.record(step)
+        if logger.logLevel <= .debug { logger.debug("\(kind.rawValue)", metadata: step.logMetadata) }
     }
 }

@@ -42,10 +42,13 @@ public actor EventFlowRuntime {
     var pending: [Int: Duration] = [:]
     var dueOrder = Heap<ScheduledDue>()
     var nextTicket = 0
-    /// Delayed actions waiting for their instant on a clock the runtime moves.
+    /// Delayed actions waiting for their instant.
     var waiting: [Int: @Sendable () async -> Void] = [:]
-    /// Sleeping tasks of delayed actions on a clock the runtime does not move.
-    var sleepers: [Int: Task<Void, Never>] = [:]
+    /// Those of them that are part of work already running (they start even after `stop`).
+    var inFlightTickets: Set<Int> = []
+    /// On a clock the runtime does not move: the one task sleeping until the earliest due
+    /// instant, and that instant.
+    var timer: (task: Task<Void, Never>, until: Duration)?
     /// Actions started and not finished, and how many of those wait in `sleep(for:)`.
     var running = 0
     var parked = 0

@@ -92,15 +92,16 @@ public actor Queue {
 
     public func setRedrivePolicy(_ policy: RedrivePolicy?) { redrivePolicy = policy }
 
-    /// Sends a message; returns its id.
+    /// Sends a message; returns its id once the message is stored (on SQLite, once the batch of
+    /// writes holding it committed).
     @discardableResult
-    public func send(_ body: String, attributes: [String: Attribute] = [:]) throws(AWSError) -> String {
+    public func send(_ body: String, attributes: [String: Attribute] = [:]) async throws(AWSError) -> String {
         let size = Self.size(body, attributes)
         guard size <= maxMessageBytes else { throw .messageTooLong(bytes: size, limit: maxMessageBytes) }
         let id = runtime.ids.make()
         let now = runtime.clock.date(at: runtime.clock.now)
         do {
-            try store.insert(StoredMessage(messageId: id, body: body, attributes: attributes, sentAt: now, visibleAt: now), queue: name)
+            try await store.insert(StoredMessage(messageId: id, body: body, attributes: attributes, sentAt: now, visibleAt: now), queue: name)
         } catch {
             throw storageFailure("send a message to", error)
         }
@@ -136,12 +137,12 @@ public actor Queue {
 
     /// Sends `value` as JSON text.
     @discardableResult
-    public func send<T: Encodable>(json value: T, attributes: [String: Attribute] = [:]) throws(AWSError) -> String {
+    public func send<T: Encodable>(json value: T, attributes: [String: Attribute] = [:]) async throws(AWSError) -> String {
         let text: String
         do { text = try JSONBridge.encode(value).jsonText } catch {
             throw AWSError(.sqsInvalidParameterValue, "the message could not be encoded as JSON: \(error)")
         }
-        return try send(text, attributes: attributes)
+        return try await send(text, attributes: attributes)
     }
 
     /// Tells whoever waits that messages arrived: long polls and event source mappings.

@@ -4,7 +4,9 @@ extension EventFlowRuntime {
     /// With a clock the runtime moves itself nothing sleeps on the clock: `settle()` and
     /// `advance(by:)` start due actions in the order they fell due. (Every action sleeping on a
     /// test clock made a thousand retries due at one instant cost half a second of real time.)
-    /// Otherwise each delayed action sleeps on the clock by itself.
+    /// Otherwise one task sleeps on the clock until the earliest due instant and starts what
+    /// is due then (a task sleeping per action — one for every handler's timeout — cost a
+    /// timer and a task each).
     ///
     /// After `stop`, delayed work does not start (it stays stored, on durable storage, for the
     /// next start) unless it is `inFlight`: part of work already running, such as a handler's
@@ -22,28 +24,48 @@ extension EventFlowRuntime {
         let due = clock.now + delay
         pending[ticket] = due
         dueOrder.insert(ScheduledDue(at: due, ticket: ticket))
-        if serial {
-            waiting[ticket] = work
-        } else {
-            sleepers[ticket] = Task {
-                try? await clock.sleepUntil(due)
-                self.startIfPending(ticket, inFlight: inFlight, work)
-            }
+        waiting[ticket] = work
+        if !serial {
+            if inFlight { inFlightTickets.insert(ticket) }
+            armTimer()
         }
         return ticket
     }
 
-    private func startIfPending(_ ticket: Int, inFlight: Bool, _ work: @escaping @Sendable () async -> Void) {
-        sleepers[ticket] = nil
-        guard isAccepting || inFlight, pending.removeValue(forKey: ticket) != nil else { return }
-        start(work)
+    /// Makes the timer task sleep until the earliest due instant (a new one only when that
+    /// instant is earlier than the one it sleeps until).
+    private func armTimer() {
+        guard let next = nextDue else { return }
+        if let timer, timer.until <= next { return }
+        timer?.task.cancel()
+        let clock = self.clock
+        timer = (Task { [weak self] in
+            try? await clock.sleepUntil(next)
+            await self?.timerFired(next)
+        }, next)
+    }
+
+    /// Starts every action due by now, in the order they fell due, then sleeps again.
+    private func timerFired(_ instant: Duration) {
+        guard let timer, timer.until == instant else { return }  // replaced by an earlier one
+        self.timer = nil
+        while let next = nextDue, next <= clock.now, let first = dueOrder.min {
+            dueOrder.removeMin()
+            let inFlight = inFlightTickets.remove(first.ticket) != nil
+            let work = waiting.removeValue(forKey: first.ticket)
+            // After `stop` only work in flight starts; the rest stays scheduled (and stored).
+            guard isAccepting || inFlight, let work else { continue }
+            pending[first.ticket] = nil
+            start(work)
+        }
+        armTimer()
     }
 
     /// Withdraws a scheduled action that has not started (a time-out whose attempt finished).
     public func cancel(_ ticket: Int) {
         guard pending.removeValue(forKey: ticket) != nil else { return }
         waiting[ticket] = nil
-        sleepers.removeValue(forKey: ticket)?.cancel()
+        inFlightTickets.remove(ticket)
     }
 
     /// Runs `work` now (concurrent mode) or queues it to run next (serial mode).
@@ -221,6 +243,7 @@ extension EventFlowRuntime {
         guard let next = nextDue, next <= clock.now, let first = dueOrder.min else { return }
         dueOrder.removeMin()
         pending[first.ticket] = nil
+        inFlightTickets.remove(first.ticket)
         if let work = waiting.removeValue(forKey: first.ticket) { launch(work) }
     }
 

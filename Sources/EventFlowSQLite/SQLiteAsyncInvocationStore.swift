@@ -3,16 +3,22 @@ import Foundation
 import GRDB
 
 /// Accepted asynchronous invocations in the `async_invocation` table until they end; ending
-/// one and writing its outbox messages to `queue_message` is one transaction.
+/// one and writing its outbox messages to `queue_message` is one transaction. Writes go through
+/// the storage's commit batcher: several invocations' writes may share a transaction, and each
+/// call returns once its own has committed.
 final class SQLiteAsyncInvocationStore: AsyncInvocationStore {
     private let database: DatabasePool
+    private let batcher: SQLiteCommitBatcher
 
-    init(database: DatabasePool) { self.database = database }
+    init(database: DatabasePool, batcher: SQLiteCommitBatcher) {
+        self.database = database
+        self.batcher = batcher
+    }
 
     var isDurable: Bool { true }
 
-    func insert(_ i: StoredInvocation) throws {
-        try database.write { db in
+    nonisolated(nonsending) func insert(_ i: StoredInvocation) async throws {
+        try await batcher.perform { db in
             try db.cachedStatement(sql: """
                     INSERT INTO async_invocation (request_id, function, qualifier, payload, enqueued_at, attempts, started_attempts,
                         due_at, last_response, executed_version, function_error, last_error)
@@ -24,14 +30,14 @@ final class SQLiteAsyncInvocationStore: AsyncInvocationStore {
         }
     }
 
-    func markStarted(requestId: String, attempt: Int) throws {
-        try database.write { db in
+    nonisolated(nonsending) func markStarted(requestId: String, attempt: Int) async throws {
+        try await batcher.perform { db in
             try db.cachedStatement(sql: "UPDATE async_invocation SET started_attempts = MAX(started_attempts, ?) WHERE request_id = ?").execute(arguments: [attempt, requestId])
         }
     }
 
-    func update(_ i: StoredInvocation) throws {
-        try database.write { db in
+    nonisolated(nonsending) func update(_ i: StoredInvocation) async throws {
+        try await batcher.perform { db in
             try db.cachedStatement(sql: """
                     UPDATE async_invocation SET attempts = ?, started_attempts = MAX(started_attempts, ?), due_at = ?, last_response = ?,
                         executed_version = ?, function_error = ?, last_error = ? WHERE request_id = ?
@@ -42,8 +48,8 @@ final class SQLiteAsyncInvocationStore: AsyncInvocationStore {
         }
     }
 
-    func complete(requestId: String, outbox: [OutboxMessage]) throws {
-        try database.write { db in
+    nonisolated(nonsending) func complete(requestId: String, outbox: [OutboxMessage]) async throws {
+        try await batcher.perform { db in
             try db.cachedStatement(sql: "DELETE FROM async_invocation WHERE request_id = ?").execute(arguments: [requestId])
             for m in outbox { try SQLiteQueueStore.insert(m.message, queue: m.queue, db) }
         }
@@ -56,15 +62,24 @@ final class SQLiteAsyncInvocationStore: AsyncInvocationStore {
     }
 
     func pending(function: String) throws -> [StoredInvocation] {
+        // Columns by position, rows from a cursor: a start-up reads every pending invocation.
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM async_invocation WHERE function = ? ORDER BY seq", arguments: [function]).map { row in
-                StoredInvocation(
-                    requestId: row["request_id"], function: row["function"], qualifier: row["qualifier"], payload: row["payload"],
-                    enqueuedAt: SQLiteQueueStore.date(row["enqueued_at"]), attempts: row["attempts"],
-                    startedAttempts: row["started_attempts"], dueAt: SQLiteQueueStore.date(row["due_at"]),
-                    lastResponse: row["last_response"], executedVersion: row["executed_version"], functionError: row["function_error"],
-                    lastError: row["last_error"])
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: """
+                    SELECT request_id, qualifier, payload, enqueued_at, attempts, started_attempts, due_at, last_response,
+                        executed_version, function_error, last_error
+                    FROM async_invocation WHERE function = ? ORDER BY seq
+                    """), arguments: [function])
+            var out: [StoredInvocation] = []
+            while let row = try rows.next() {
+                out.append(
+                    StoredInvocation(
+                        requestId: row[0], function: function, qualifier: row[1], payload: row[2],
+                        enqueuedAt: SQLiteQueueStore.date(row[3]), attempts: row[4], startedAttempts: row[5],
+                        dueAt: SQLiteQueueStore.date(row[6]), lastResponse: row[7], executedVersion: row[8], functionError: row[9],
+                        lastError: row[10]))
             }
+            return out
         }
     }
 }

@@ -3,17 +3,22 @@ import Foundation
 import GRDB
 
 /// Queue messages in the `queue_message` table, in arrival order (`seq`). Instants are stored
-/// as microseconds since 1970; attributes as a JSON object.
+/// as microseconds since 1970; attributes as a JSON object. Sends go through the storage's
+/// commit batcher; receives, deletes and visibility changes are a transaction each.
 final class SQLiteQueueStore: QueueStore {
     private let database: DatabasePool
+    private let batcher: SQLiteCommitBatcher
 
-    init(database: DatabasePool) { self.database = database }
+    init(database: DatabasePool, batcher: SQLiteCommitBatcher) {
+        self.database = database
+        self.batcher = batcher
+    }
 
     private static let columns =
         "seq, message_id, body, attributes, sent_at, visible_at, receive_count, receipt_handle, first_received_at"
 
-    func insert(_ message: StoredMessage, queue: String) throws {
-        try database.write { db in try Self.insert(message, queue: queue, db) }
+    nonisolated(nonsending) func insert(_ message: StoredMessage, queue: String) async throws {
+        try await batcher.perform { db in try Self.insert(message, queue: queue, db) }
     }
 
     static func insert(_ m: StoredMessage, queue: String, _ db: Database) throws {

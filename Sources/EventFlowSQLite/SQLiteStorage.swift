@@ -10,6 +10,10 @@ import GRDB
 /// while a power loss or an operating-system crash may lose the last transactions before the
 /// WAL was synced to disk. `.full` syncs on every commit and survives power loss too, at a
 /// cost per write. One process at a time may open a file: another gets `SQLiteStorageError.inUse`.
+///
+/// Commits: the writes of asynchronous invocations (accept, attempt started, retry saved, end
+/// with its records) are batched by default — many invocations' writes share one transaction,
+/// and each caller returns only once its transaction committed (`CommitPolicy`).
 public final class SQLiteStorage: RuntimeStorage {
     /// SQLite's `synchronous` levels.
     public enum Synchronous: String, Sendable {
@@ -21,14 +25,18 @@ public final class SQLiteStorage: RuntimeStorage {
 
     public let path: String
     public let synchronous: Synchronous
+    public let commits: CommitPolicy
     public let queues: any QueueStore
     public let invocations: any AsyncInvocationStore
     let database: DatabasePool
+    let batcher: SQLiteCommitBatcher
     private let lock: ProcessLock
 
-    public init(path: String, synchronous: Synchronous = .normal) throws(SQLiteStorageError) {
+    public init(path: String, synchronous: Synchronous = .normal, commits: CommitPolicy = .batched()) throws(SQLiteStorageError) {
         self.path = path
         self.synchronous = synchronous
+        self.commits = commits
+        if let problem = commits.problem { throw .invalidOption(problem) }
         lock = try ProcessLock(databasePath: path)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
@@ -42,9 +50,14 @@ public final class SQLiteStorage: RuntimeStorage {
         } catch {
             throw .cannotOpen(path: path, reason: String(describing: error))
         }
-        queues = SQLiteQueueStore(database: database)
-        invocations = SQLiteAsyncInvocationStore(database: database)
+        batcher = SQLiteCommitBatcher(database: database, maxOperations: commits.maxOperations, maxDelay: commits.maxDelay)
+        queues = SQLiteQueueStore(database: database, batcher: batcher)
+        invocations = SQLiteAsyncInvocationStore(database: database, batcher: batcher)
     }
+
+    /// Batched transactions committed so far and the writes they held (a write per transaction
+    /// with `.perOperation`).
+    public var committedBatches: (transactions: Int, writes: Int) { batcher.committed }
 
     /// The schema versions applied to the file, oldest first.
     public func appliedMigrations() throws -> [String] {
@@ -54,8 +67,10 @@ public final class SQLiteStorage: RuntimeStorage {
 
 extension RuntimeStorage where Self == SQLiteStorage {
     /// A SQLite file; created with the current schema when missing, migrated when older.
-    public static func sqlite(path: String, synchronous: SQLiteStorage.Synchronous = .normal) throws(SQLiteStorageError) -> SQLiteStorage {
-        try SQLiteStorage(path: path, synchronous: synchronous)
+    public static func sqlite(
+        path: String, synchronous: SQLiteStorage.Synchronous = .normal, commits: SQLiteStorage.CommitPolicy = .batched()
+    ) throws(SQLiteStorageError) -> SQLiteStorage {
+        try SQLiteStorage(path: path, synchronous: synchronous, commits: commits)
     }
 }
 
@@ -64,6 +79,10 @@ public enum SQLiteStorageError: Error, Sendable, Equatable, CustomStringConverti
     /// Another process has the file open.
     case inUse(path: String)
     case cannotOpen(path: String, reason: String)
+    /// An option of `SQLiteStorage` out of range.
+    case invalidOption(String)
+    /// SQLite rolled a transaction back by itself (after a full disk or an I/O error).
+    case rolledBack
 
     public var description: String {
         switch self {
@@ -71,6 +90,10 @@ public enum SQLiteStorageError: Error, Sendable, Equatable, CustomStringConverti
             return "the database \(path) is in use by another process (it holds \(path).lock); one process at a time may open it"
         case .cannotOpen(let path, let reason):
             return "cannot open the database \(path): \(reason)"
+        case .invalidOption(let reason):
+            return "invalid SQLite storage option: \(reason)"
+        case .rolledBack:
+            return "SQLite rolled the transaction back (a full disk or an I/O error); nothing of it was stored"
         }
     }
 }

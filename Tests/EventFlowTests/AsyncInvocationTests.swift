@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Asynchronous invocation")
 struct AsyncInvocationTests {
-    @Test("success: 202 at once, then the record on the success queue, exactly as AWS writes it")
-    func success() async throws {
-        let h = Harness()
+    @Test("success: 202 at once, then the record on the success queue, exactly as AWS writes it", arguments: StoreKind.allCases)
+    func success(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let ok = try Queue(name: "ok", runtime: h.runtime)
         let fn = try LambdaFunction<Order, Approval>(name: "approve", runtime: h.runtime) { order, _ in
             Approval(approved: order.amount < 500)
@@ -25,9 +25,9 @@ struct AsyncInvocationTests {
         #expect(outcomes.map(\.condition) == ["Success"])
     }
 
-    @Test("failure: retries after 60 s and 120 s, then RetriesExhausted to the destination and the DLQ")
-    func retriesExhausted() async throws {
-        let h = Harness()
+    @Test("failure: retries after 60 s and 120 s, then RetriesExhausted to the destination and the DLQ", arguments: StoreKind.allCases)
+    func retriesExhausted(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let failed = try Queue(name: "failed", runtime: h.runtime)
         let dlq = try Queue(name: "dlq", runtime: h.runtime)
         let attempts = AttemptLog()
@@ -63,9 +63,9 @@ struct AsyncInvocationTests {
         #expect(await fn.outcomes.map(\.condition) == ["RetriesExhausted"])
     }
 
-    @Test("maximum event age 60: one attempt, then EventAgeExceeded at once (the look-ahead)")
-    func eventAge60() async throws {
-        let h = Harness()
+    @Test("maximum event age 60: one attempt, then EventAgeExceeded at once (the look-ahead)", arguments: StoreKind.allCases)
+    func eventAge60(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let failed = try Queue(name: "failed", runtime: h.runtime)
         let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in throw FunctionError("nope") }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumEventAgeInSeconds: 60, onFailure: .queue(failed)))
@@ -79,9 +79,9 @@ struct AsyncInvocationTests {
         #expect(records.first?["responsePayload"] == ["errorMessage": "nope", "errorType": "Error", "stackTrace": []])
     }
 
-    @Test("maximum event age 90: two attempts, then EventAgeExceeded")
-    func eventAge90() async throws {
-        let h = Harness()
+    @Test("maximum event age 90: two attempts, then EventAgeExceeded", arguments: StoreKind.allCases)
+    func eventAge90(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let failed = try Queue(name: "failed", runtime: h.runtime)
         let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in throw Declined() }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumEventAgeInSeconds: 90, onFailure: .queue(failed)))
@@ -94,9 +94,9 @@ struct AsyncInvocationTests {
         #expect(records.first?["timestamp"] == "2025-11-24T10:01:00.000Z")
     }
 
-    @Test("retries 0: one attempt, RetriesExhausted with count 1")
-    func noRetries() async throws {
-        let h = Harness()
+    @Test("retries 0: one attempt, RetriesExhausted with count 1", arguments: StoreKind.allCases)
+    func noRetries(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let failed = try Queue(name: "failed", runtime: h.runtime)
         let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in throw Declined() }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 0, onFailure: .queue(failed)))
@@ -107,9 +107,9 @@ struct AsyncInvocationTests {
         #expect(record?["requestContext"]?["approximateInvokeCount"] == 1)
     }
 
-    @Test("reserved concurrency 0: ZeroReservedConcurrency, count 0, no response fields")
-    func zeroReservedConcurrency() async throws {
-        let h = Harness()
+    @Test("reserved concurrency 0: ZeroReservedConcurrency, count 0, no response fields", arguments: StoreKind.allCases)
+    func zeroReservedConcurrency(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let failed = try Queue(name: "failed", runtime: h.runtime)
         let fn = try LambdaFunction<Order, Approval>(name: "off", runtime: h.runtime, reservedConcurrency: 0) { _, _ in
             Approval(approved: true)
@@ -123,9 +123,9 @@ struct AsyncInvocationTests {
             ])
     }
 
-    @Test("synchronous invocation returns the result and never triggers destinations")
-    func synchronous() async throws {
-        let h = Harness()
+    @Test("synchronous invocation returns the result and never triggers destinations", arguments: StoreKind.allCases)
+    func synchronous(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let q = try Queue(name: "q", runtime: h.runtime)
         let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { o, _ in
             if o.amount > 100 { throw FunctionError(type: "TooMuch", "over limit") }
@@ -142,9 +142,9 @@ struct AsyncInvocationTests {
         #expect(try await fn.invoke(.dryRun, Order(orderId: "c", amount: 1)).statusCode == 204)
     }
 
-    @Test("an Event payload over the limit (1 MB by default, settable) is rejected by Invoke itself")
-    func payloadTooLarge() async throws {
-        let h = Harness()
+    @Test("an Event payload over the limit (1 MB by default, settable) is rejected by Invoke itself", arguments: StoreKind.allCases)
+    func payloadTooLarge(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
         #expect(await fn.maxAsyncPayloadBytes == 1_048_576)
         let big = Order(orderId: String(repeating: "x", count: 1_048_576), amount: 1)
@@ -163,9 +163,9 @@ struct AsyncInvocationTests {
         #expect(await small.outcomes.isEmpty)
     }
 
-    @Test("throttled events wait in the queue and start when an execution frees, without using retry attempts")
-    func throttling() async throws {
-        let h = Harness()
+    @Test("throttled events wait in the queue and start when an execution frees, without using retry attempts", arguments: StoreKind.allCases)
+    func throttling(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let done = try Queue(name: "done", runtime: h.runtime)
         let fn = try LambdaFunction<Order, Approval>(name: "slow", runtime: h.runtime, reservedConcurrency: 1, timeout: .seconds(10)) { _, context in
             try await context.sleep(for: .seconds(5))

@@ -6,9 +6,9 @@ import Testing
 /// Each test here failed on the runtime before these Lambda behaviours were modelled.
 @Suite("Functions: throttling, timeouts, limits, dead letters and histories as Lambda has them")
 struct FunctionRegressionTests {
-    @Test("synchronous invocations are throttled like asynchronous ones: TooManyRequestsException, 429")
-    func synchronousThrottling() async throws {
-        let h = Harness()
+    @Test("synchronous invocations are throttled like asynchronous ones: TooManyRequestsException, 429", arguments: StoreKind.allCases)
+    func synchronousThrottling(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let off = try LambdaFunction<Order, Approval>(name: "off", runtime: h.runtime, reservedConcurrency: 0) { _, _ in
             Approval(approved: true)
         }
@@ -27,9 +27,9 @@ struct FunctionRegressionTests {
         #expect(try await busy.call(Order(orderId: "later", amount: 1)) == Approval(approved: true))
     }
 
-    @Test("a typed call returns the response or throws the function's error")
-    func typedCall() async throws {
-        let h = Harness()
+    @Test("a typed call returns the response or throws the function's error", arguments: StoreKind.allCases)
+    func typedCall(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { o, _ in
             guard o.amount < 100 else { throw FunctionError(type: "Limit", "over limit") }
             return Approval(approved: true)
@@ -39,9 +39,9 @@ struct FunctionRegressionTests {
         #expect(h.runtime.function(named: "f") != nil)
     }
 
-    @Test("the dead-letter ErrorMessage is cut at a character boundary: at most 1024 bytes, a prefix")
-    func deadLetterMessageCut() async throws {
-        let h = Harness()
+    @Test("the dead-letter ErrorMessage is cut at a character boundary: at most 1024 bytes, a prefix", arguments: StoreKind.allCases)
+    func deadLetterMessageCut(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let dlq = try Queue(name: "dlq", runtime: h.runtime)
         let message = String(repeating: "a", count: 1023) + "é" + String(repeating: "b", count: 10)
         let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime, deadLetter: .queue(dlq)) { _, _ in
@@ -55,9 +55,9 @@ struct FunctionRegressionTests {
         #expect(message.hasPrefix(cut))
     }
 
-    @Test("putEvents answers once entries are accepted; targets get them afterwards")
-    func putEventsDoesNotWait() async throws {
-        let h = Harness()
+    @Test("putEvents answers once entries are accepted; targets get them afterwards", arguments: StoreKind.allCases)
+    func putEventsDoesNotWait(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let bus = try EventBus(name: "b", runtime: h.runtime)
         let seen = Collected()
         try await bus.putRule("all", pattern: #"{"source":["s"]}"#, targets: [Target(id: "h", .handler { await seen.add($0["detail"]!) })])
@@ -68,9 +68,9 @@ struct FunctionRegressionTests {
         #expect(await seen.values == [["n": 1]])
     }
 
-    @Test("limits default to 1 MB (async, SQS, PutEvents) and 6 MB (sync), and are settable per runtime")
-    func limits() async throws {
-        let h = Harness()
+    @Test("limits default to 1 MB (async, SQS, PutEvents) and 6 MB (sync), and are settable per runtime", arguments: StoreKind.allCases)
+    func limits(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let q = try Queue(name: "q", runtime: h.runtime)
         let bus = try EventBus(name: "b", runtime: h.runtime)
         #expect(q.maxMessageBytes == 1_048_576)
@@ -84,9 +84,9 @@ struct FunctionRegressionTests {
         #expect(try Queue(name: "big", runtime: small, maxMessageBytes: 500).maxMessageBytes == 500)
     }
 
-    @Test("synchronous requests and responses over 6 MB fail as Lambda fails them")
-    func synchronousLimits() async throws {
-        let h = Harness()
+    @Test("synchronous requests and responses over 6 MB fail as Lambda fails them", arguments: StoreKind.allCases)
+    func synchronousLimits(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let echo = try LambdaFunction<JSONValue, JSONValue>(name: "echo", runtime: h.runtime) { payload, _ in
             payload["repeat"] == true ? .string(String(repeating: "x", count: 6_291_456)) : payload
         }
@@ -123,9 +123,9 @@ struct FunctionRegressionTests {
         func set() { value = true }
     }
 
-    @Test("a handler past its timeout ends as an Unhandled error, is retried and recorded, and is cancelled")
-    func timeouts() async throws {
-        let h = Harness()
+    @Test("a handler past its timeout ends as an Unhandled error, is retried and recorded, and is cancelled", arguments: StoreKind.allCases)
+    func timeouts(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let failed = try Queue(name: "failed", runtime: h.runtime)
         let cancelled = Flag()
         let fn = try LambdaFunction<Order, Approval>(name: "slow", runtime: h.runtime) { _, context in
@@ -167,9 +167,9 @@ struct FunctionRegressionTests {
         #expect(outcomes.last?.record["timestamp"] == "2025-11-24T12:46:40.000Z")
     }
 
-    @Test("an event dropped with nowhere to go says why, with the last error")
-    func dropNamesLastError() async throws {
-        let h = Harness()
+    @Test("an event dropped with nowhere to go says why, with the last error", arguments: StoreKind.allCases)
+    func dropNamesLastError(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in throw FunctionError(type: "Nope", "card declined") }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 0))
         _ = try await fn.invoke(.event, Order(orderId: "o", amount: 1))

@@ -3,9 +3,9 @@ import Testing
 
 @Suite("Event invoke config API")
 struct InvokeConfigTests {
-    @Test("put replaces, update merges, get returns AWS's shape")
-    func putUpdateGet() async throws {
-        let h = Harness()
+    @Test("put replaces, update merges, get returns AWS's shape", arguments: StoreKind.allCases)
+    func putUpdateGet(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let q = try Queue(name: "q", runtime: h.runtime)
         let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 2, maximumEventAgeInSeconds: 60))
@@ -24,9 +24,9 @@ struct InvokeConfigTests {
         ) { try await fn.getEventInvokeConfig() }
     }
 
-    @Test("AWS's validation errors")
-    func validation() async throws {
-        let h = Harness()
+    @Test("AWS's validation errors", arguments: StoreKind.allCases)
+    func validation(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
         await #expect(throws: AWSError(.invalidParameterValue, "You must specify at least one of error handling or destination setting.")) {
             try await fn.putEventInvokeConfig(EventInvokeConfig())
@@ -48,9 +48,9 @@ struct InvokeConfigTests {
         }
     }
 
-    @Test("configs are per qualifier and a published version starts without one")
-    func qualifiers() async throws {
-        let h = Harness()
+    @Test("configs are per qualifier and a published version starts without one", arguments: StoreKind.allCases)
+    func qualifiers(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let fn = try LambdaFunction<Order, Approval>(name: "f", runtime: h.runtime) { _, _ in Approval(approved: true) }
         try await fn.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 1))
         let v = await fn.publishVersion()

@@ -8,9 +8,9 @@ import Testing
 /// or expired with a count — whatever mix of failures, partial responses and throttles it meets.
 @Suite("Event source mapping: no record lost")
 struct MappingAccountingTests {
-    @Test("SQS under random failures and partial batch responses", arguments: [UInt64(1), 2, 3, 4])
-    func sqs(seed: UInt64) async throws {
-        let h = Harness()
+    @Test("SQS under random failures and partial batch responses", arguments: [UInt64(1), 2, 3, 4], StoreKind.allCases)
+    func sqs(seed: UInt64, store: StoreKind) async throws {
+        let h = try Harness(store: store)
         var rng = OutcomeGuaranteeTests.Rng(state: seed)
         let dlq = try Queue(name: "dlq", runtime: h.runtime)
         let queue = try Queue(
@@ -43,9 +43,9 @@ struct MappingAccountingTests {
         #expect(stats.recordsSucceeded + stats.recordsFilteredOut + dead + left == sent)
     }
 
-    @Test("streams under random failures, bisect, retries and record age", arguments: [UInt64(1), 2, 3, 4])
-    func streams(seed: UInt64) async throws {
-        let h = Harness()
+    @Test("streams under random failures, bisect, retries and record age", arguments: [UInt64(1), 2, 3, 4], StoreKind.allCases)
+    func streams(seed: UInt64, store: StoreKind) async throws {
+        let h = try Harness(store: store)
         var rng = OutcomeGuaranteeTests.Rng(state: seed)
         let stream = try DataStream(kinesis: "s", runtime: h.runtime, shardCount: Int(rng.next() % 3) + 1)
         let failures = try Queue(name: "failures", runtime: h.runtime)

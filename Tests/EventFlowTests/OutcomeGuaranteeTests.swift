@@ -16,9 +16,9 @@ struct OutcomeGuaranteeTests {
         mutating func chance(_ percent: UInt64) -> Bool { next() % 100 < percent }
     }
 
-    @Test("random failures, throttling and configurations", arguments: [UInt64(1), 2, 3])
-    func exactlyOneOutcome(seed: UInt64) async throws {
-        let h = Harness()
+    @Test("random failures, throttling and configurations", arguments: [UInt64(1), 2, 3], StoreKind.allCases)
+    func exactlyOneOutcome(seed: UInt64, store: StoreKind) async throws {
+        let h = try Harness(store: store)
         var rng = Rng(state: seed)
         let dlq = try Queue(name: "dlq", runtime: h.runtime)
         var functions: [LambdaFunction<Order, Approval>] = []

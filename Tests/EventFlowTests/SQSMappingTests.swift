@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Event source mapping: SQS")
 struct SQSMappingTests {
-    @Test("a batch arrives exactly as Lambda delivers SQS records")
-    func recordShape() async throws {
-        let h = Harness()
+    @Test("a batch arrives exactly as Lambda delivers SQS records", arguments: StoreKind.allCases)
+    func recordShape(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let queue = try Queue(name: "orders", runtime: h.runtime)
         let log = BatchLog()
         let fn = try h.recorder("worker", log, \.sqsBody)
@@ -24,9 +24,9 @@ struct SQSMappingTests {
         #expect(await mapping.state == .enabled)
     }
 
-    @Test("partial batch failures: only reported messages stay, return after the visibility timeout, then redrive to the DLQ")
-    func partialBatchAndRedrive() async throws {
-        let h = Harness()
+    @Test("partial batch failures: only reported messages stay, return after the visibility timeout, then redrive to the DLQ", arguments: StoreKind.allCases)
+    func partialBatchAndRedrive(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let dlq = try Queue(name: "orders-dlq", runtime: h.runtime)
         let queue = try Queue(
             name: "orders", runtime: h.runtime, visibilityTimeout: .seconds(30),
@@ -83,9 +83,10 @@ struct SQSMappingTests {
         (#"{"batchItemFailures":null}"#, []),
         (#"{}"#, []),
         ("null", []),
-    ])
-    func batchResponses(response: String, remaining: [String]) async throws {
-        let h = Harness()
+    ], StoreKind.allCases)
+    func batchResponses(expected: (response: String, remaining: [String]), store: StoreKind) async throws {
+        let (response, remaining) = expected
+        let h = try Harness(store: store)
         let queue = try Queue(name: "q", runtime: h.runtime)
         let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { _, _ in
             if response == "throw" { throw Poison() }
@@ -102,9 +103,9 @@ struct SQSMappingTests {
         #expect(await mapping.statistics.recordsSucceeded == 2 - remaining.count)
     }
 
-    @Test("without ReportBatchItemFailures the response is ignored and the batch is deleted")
-    func responseIgnoredWithoutReporting() async throws {
-        let h = Harness()
+    @Test("without ReportBatchItemFailures the response is ignored and the batch is deleted", arguments: StoreKind.allCases)
+    func responseIgnoredWithoutReporting(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let queue = try Queue(name: "q", runtime: h.runtime)
         let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime) { payload, _ in
             ["batchItemFailures": [["itemIdentifier": payload["Records"]!.arrayValue![0]["messageId"]!]]]
@@ -115,9 +116,9 @@ struct SQSMappingTests {
         #expect(await queue.messages.isEmpty)
     }
 
-    @Test("filters: JSON body patterns, plain-text patterns, metadata; the rest is deleted, never delivered")
-    func filtering() async throws {
-        let h = Harness()
+    @Test("filters: JSON body patterns, plain-text patterns, metadata; the rest is deleted, never delivered", arguments: StoreKind.allCases)
+    func filtering(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let queue = try Queue(name: "q", runtime: h.runtime)
         let log = BatchLog()
         let fn = try h.recorder("worker", log, \.sqsBody)
@@ -144,9 +145,9 @@ struct SQSMappingTests {
         #expect(stats.recordsSucceeded == 3)
     }
 
-    @Test("batching window: a batch waits for the window unless it fills up first")
-    func batchingWindow() async throws {
-        let h = Harness()
+    @Test("batching window: a batch waits for the window unless it fills up first", arguments: StoreKind.allCases)
+    func batchingWindow(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let queue = try Queue(name: "q", runtime: h.runtime)
         let log = BatchLog()
         let fn = try h.recorder("worker", log, \.sqsBody)
@@ -165,9 +166,9 @@ struct SQSMappingTests {
         #expect(await log.batches == [["1", "2"], ["3", "4", "5"]])
     }
 
-    @Test("a paused mapping delivers nothing until resumed; a deleted one frees its source and function")
-    func pauseResumeDelete() async throws {
-        let h = Harness()
+    @Test("a paused mapping delivers nothing until resumed; a deleted one frees its source and function", arguments: StoreKind.allCases)
+    func pauseResumeDelete(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let queue = try Queue(name: "q", runtime: h.runtime)
         let log = BatchLog()
         let fn = try h.recorder("worker", log, \.sqsBody)
@@ -192,9 +193,9 @@ struct SQSMappingTests {
         #expect(await h.runtime.eventSourceMappings.map(\.uuid) == [again.uuid])
     }
 
-    @Test("throttled batches return after the visibility timeout")
-    func throttled() async throws {
-        let h = Harness()
+    @Test("throttled batches return after the visibility timeout", arguments: StoreKind.allCases)
+    func throttled(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let queue = try Queue(name: "q", runtime: h.runtime, visibilityTimeout: .seconds(10))
         let log = BatchLog()
         let fn = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: h.runtime, reservedConcurrency: 0) {
@@ -212,9 +213,9 @@ struct SQSMappingTests {
         #expect(await queue.messages.isEmpty)
     }
 
-    @Test("messages older than the retention period are removed and listed, not lost silently")
-    func retention() async throws {
-        let h = Harness()
+    @Test("messages older than the retention period are removed and listed, not lost silently", arguments: StoreKind.allCases)
+    func retention(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let queue = try Queue(name: "q", runtime: h.runtime, messageRetentionPeriod: .seconds(60))
         try await queue.send("old")
         await h.advance(by: .seconds(60))
@@ -222,9 +223,9 @@ struct SQSMappingTests {
         #expect(await queue.expiredMessages.map(\.body) == ["old"])
     }
 
-    @Test("pausing during a batching window lets the gathered messages go; they are delivered once after resuming")
-    func pauseDuringWindow() async throws {
-        let h = Harness()
+    @Test("pausing during a batching window lets the gathered messages go; they are delivered once after resuming", arguments: StoreKind.allCases)
+    func pauseDuringWindow(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let queue = try Queue(name: "q", runtime: h.runtime, visibilityTimeout: .seconds(30))
         let log = BatchLog()
         let fn = try h.recorder("worker", log, \.sqsBody)
@@ -243,9 +244,9 @@ struct SQSMappingTests {
         #expect(await queue.messages.isEmpty)
     }
 
-    @Test("a mapping on a dead-letter queue is told when redrive moves a message in")
-    func mappingOnDeadLetterQueue() async throws {
-        let h = Harness()
+    @Test("a mapping on a dead-letter queue is told when redrive moves a message in", arguments: StoreKind.allCases)
+    func mappingOnDeadLetterQueue(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let dlq = try Queue(name: "dlq", runtime: h.runtime)
         let queue = try Queue(
             name: "q", runtime: h.runtime, visibilityTimeout: .seconds(10), redrivePolicy: .init(deadLetterQueue: dlq, maxReceiveCount: 1))

@@ -60,7 +60,9 @@ extension EventSourceMapping {
             statistics.throttles += 1
             succeeded = []
         case .functionError(_, _, let message):
-            runtime.logger.info("\(function.name): batch of \(batch.count) from \(queue.name) failed: \(message)")
+            runtime.logger.info(
+                "\(function.name): batch of \(batch.count) from \(queue.name) failed: \(message)",
+                metadata: ["function": "\(function.name)", "queue": "\(queue.name)"])
             succeeded = []
         case .response(let response, _):
             if settings.reportBatchItemFailures {

@@ -180,7 +180,9 @@ extension EventSourceMapping {
         for record in expired where laneOf(record) == key.lane {
             statistics.recordsExpired += 1
             position = max(position, record.sequence + 1)
-            runtime.logger.warning("\(function.name): record \(record.sequenceNumber) of \(stream.name) expired before processing")
+            runtime.logger.warning(
+                "\(function.name): record \(record.sequenceNumber) of \(stream.name) expired before processing",
+                metadata: ["function": "\(function.name)", "stream": "\(stream.name)"])
         }
         lanes[key]!.position = position
         var batch: [DataStream.Record] = []
@@ -247,7 +249,9 @@ extension EventSourceMapping {
             runtime.record(
                 .dropped, resource: uuid, id: batch.lastRequestId ?? stream.arn,
                 reason: "gave up on \(batch.records.count) records of \(stream.name): \(condition.rawValue); no on-failure destination")
-            runtime.logger.warning("\(function.name): gave up on \(batch.records.count) records of \(stream.name): \(condition.rawValue)")
+            runtime.logger.warning(
+                "\(function.name): gave up on \(batch.records.count) records of \(stream.name): \(condition.rawValue)",
+                metadata: ["function": "\(function.name)", "stream": "\(stream.name)"])
         }
         if delivered {
             statistics.recordsSentToOnFailure += batch.records.count

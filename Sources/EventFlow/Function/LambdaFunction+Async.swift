@@ -15,14 +15,18 @@ struct QueuedEvent: Sendable {
 extension LambdaFunction {
     /// Accepts an `Event` invocation into the function's queue (and, on durable storage, into
     /// the store first: an invocation the store refuses is not accepted).
-    func enqueue(_ payload: JSONValue, qualifier: String) throws(AWSError) {
+    func enqueue(_ payload: JSONValue, qualifier: String) async throws(AWSError) {
         let event = QueuedEvent(
             requestId: runtime.ids.make(), payload: payload, qualifier: qualifier, enqueuedAt: runtime.clock.now)
         if invocationStore.isDurable {
-            do { try invocationStore.insert(stored(event, dueAt: runtime.clock.now)) } catch {
+            // Noted before the store's commit, during which the stored work may resume: resuming
+            // then must not queue this invocation a second time.
+            let beforeResume = !storeResumed
+            if beforeResume { acceptedBeforeResume.insert(event.requestId) }
+            do { try await invocationStore.insert(stored(event, dueAt: runtime.clock.now)) } catch {
+                if beforeResume { acceptedBeforeResume.remove(event.requestId) }
                 throw AWSError(.internalFailure, "could not accept an invocation of \(functionArn): \(error)")
             }
-            if !storeResumed { acceptedBeforeResume.insert(event.requestId) }
         }
         counter("AsyncEventsReceived").increment()
         runtime.record(.accepted, resource: "\(functionArn):\(qualifier)", id: event.requestId)
@@ -80,7 +84,7 @@ extension LambdaFunction {
         }
         event.attempts += 1
         if invocationStore.isDurable {
-            storing("note the start of an attempt of") { try invocationStore.markStarted(requestId: event.requestId, attempt: event.attempts) }
+            await storing("note the start of an attempt of") { try await invocationStore.markStarted(requestId: event.requestId, attempt: event.attempts) }
         }
         counter("Invocations").increment()
         let context = InvocationContext(
@@ -106,7 +110,8 @@ extension LambdaFunction {
             case .retry(let delay):
                 let next = event
                 if invocationStore.isDurable {
-                    storing("save the retry of") { try invocationStore.update(stored(next, dueAt: runtime.clock.now + delay)) }
+                    let saved = stored(next, dueAt: runtime.clock.now + delay)
+                    await storing("save the retry of") { try await invocationStore.update(saved) }
                 }
                 await runtime.schedule(after: delay) { await self.requeue(next) }
             }
@@ -134,7 +139,8 @@ extension LambdaFunction {
         if let destination {
             let fallback = InvocationRecord.withoutPayloads(record)
             if case .queue(let q) = destination {
-                outcome.destinationDelivered = outbox.add(record.jsonText, fallback: fallback.jsonText, to: q, from: qualifiedArn, id: event.requestId, runtime: runtime)
+                outcome.destinationDelivered = outbox.add(
+                    record.jsonText, fallback: fallback.jsonText, to: q, from: qualifiedArn, id: event.requestId, runtime: runtime)
             } else {
                 outcome.destinationDelivered = await runtime.deliver(
                     Delivery(
@@ -176,7 +182,7 @@ extension LambdaFunction {
             }
         }
         do {
-            try invocationStore.complete(requestId: event.requestId, outbox: outbox.messages)
+            try await invocationStore.complete(requestId: event.requestId, outbox: outbox.messages)
             await outbox.announce(from: qualifiedArn, id: event.requestId, runtime: runtime)
         } catch {
             runtime.record(.storageFailed, resource: qualifiedArn, id: event.requestId, reason: "could not record the outcome: \(error)")
@@ -197,8 +203,8 @@ extension LambdaFunction {
     }
 
     /// Runs a store change whose failure cannot fail the caller: logged and recorded.
-    func storing(_ action: String, _ change: () throws -> Void) {
-        do { try change() } catch {
+    func storing(_ action: String, _ change: () async throws -> Void) async {
+        do { try await change() } catch {
             runtime.record(.storageFailed, resource: functionArn, id: "", reason: "could not \(action) \(functionArn): \(error)")
             runtime.logger.error("could not \(action) an invocation: \(error)", metadata: ["function": "\(functionArn)"])
         }
@@ -212,7 +218,7 @@ extension LambdaFunction {
         storeResumed = true
         let pending: [StoredInvocation]
         do { pending = try invocationStore.pending(function: name) } catch {
-            storing("resume the stored invocations of") { throw error }
+            await storing("resume the stored invocations of") { throw error }
             return
         }
         let acceptedHere = acceptedBeforeResume

@@ -20,7 +20,7 @@ extension LambdaFunction {
             return try await invokeSynchronously(json, qualifier: qualifier, executedVersion: executed)
         case .event:
             switch try JSONBridge.encode(payload, limit: maxAsyncPayloadBytes) {
-            case .success(let json): try enqueue(json, qualifier: qualifier)
+            case .success(let json): try await enqueue(json, qualifier: qualifier)
             case .failure(let e): throw AWSError.tooLarge(e.bytes, limit: maxAsyncPayloadBytes)
             }
             return InvokeResult(statusCode: 202)
@@ -80,7 +80,7 @@ extension LambdaFunction {
     public func invokeAsynchronously(_ payload: JSONValue) async throws(AWSError) {
         let size = JSONSize.of(payload)
         guard size <= maxAsyncPayloadBytes else { throw .tooLarge(size, limit: maxAsyncPayloadBytes) }
-        try enqueue(payload, qualifier: "$LATEST")
+        try await enqueue(payload, qualifier: "$LATEST")
     }
 
     /// A synchronous invocation on behalf of an event source mapping: counted against

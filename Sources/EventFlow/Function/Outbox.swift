@@ -10,12 +10,13 @@ struct Outbox {
 
     /// Adds `body` (or `fallback`, if `body` is too large) for `queue`; false when neither fits.
     mutating func add(
-        _ body: String, fallback: String? = nil, attributes: [String: Queue.Attribute] = [:], to queue: Queue, from source: String,
-        id: String, runtime: EventFlowRuntime
+        _ body: String, fallback: @autoclosure () -> String? = nil, attributes: [String: Queue.Attribute] = [:], to queue: Queue,
+        from source: String, id: String, runtime: EventFlowRuntime
     ) -> Bool {
         var text = body
         var size = Queue.size(text, attributes)
-        if size > queue.maxMessageBytes, let fallback {
+        // The fallback is written only when needed (writing JSON text is most of a record's cost).
+        if size > queue.maxMessageBytes, let fallback = fallback() {
             text = fallback
             size = Queue.size(text, attributes)
         }

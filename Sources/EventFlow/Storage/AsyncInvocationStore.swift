@@ -54,17 +54,22 @@ public struct OutboxMessage: Sendable, Equatable {
 
 /// Where functions keep their accepted asynchronous invocations until each ends, so that a
 /// restart resumes them: waiting, retrying or interrupted mid-attempt.
+///
+/// The writes are `async`: a store may gather writes of many invocations into one transaction
+/// (group commit) and return from each only once its transaction committed. They run on the
+/// caller's executor (`nonisolated(nonsending)`), so a store that does not suspend (memory)
+/// changes nothing in the order in which a function's work happens.
 public protocol AsyncInvocationStore: Sendable {
     /// Whether anything is kept (false for memory: the function's own queue is the record).
     var isDurable: Bool { get }
-    func insert(_ invocation: StoredInvocation) throws
+    nonisolated(nonsending) func insert(_ invocation: StoredInvocation) async throws
     /// Notes that an attempt is starting (so an interrupted one is known after a restart).
-    func markStarted(requestId: String, attempt: Int) throws
+    nonisolated(nonsending) func markStarted(requestId: String, attempt: Int) async throws
     /// Saves the state after a failed attempt that will be retried.
-    func update(_ invocation: StoredInvocation) throws
+    nonisolated(nonsending) func update(_ invocation: StoredInvocation) async throws
     /// Ends an invocation and adds its outbox messages to their queues, in one transaction:
     /// an outcome is recorded exactly once in queues of the same storage.
-    func complete(requestId: String, outbox: [OutboxMessage]) throws
+    nonisolated(nonsending) func complete(requestId: String, outbox: [OutboxMessage]) async throws
     /// Every invocation of `function` not ended, oldest first.
     func pending(function: String) throws -> [StoredInvocation]
     /// How many invocations of `function` have not ended.
@@ -79,11 +84,11 @@ public final class InMemoryAsyncInvocationStore: AsyncInvocationStore {
     public init(queues: any QueueStore) { self.queues = queues }
 
     public var isDurable: Bool { false }
-    public func insert(_ invocation: StoredInvocation) {}
-    public func markStarted(requestId: String, attempt: Int) {}
-    public func update(_ invocation: StoredInvocation) {}
-    public func complete(requestId: String, outbox: [OutboxMessage]) throws {
-        for m in outbox { try queues.insert(m.message, queue: m.queue) }
+    nonisolated(nonsending) public func insert(_ invocation: StoredInvocation) async {}
+    nonisolated(nonsending) public func markStarted(requestId: String, attempt: Int) async {}
+    nonisolated(nonsending) public func update(_ invocation: StoredInvocation) async {}
+    nonisolated(nonsending) public func complete(requestId: String, outbox: [OutboxMessage]) async throws {
+        for m in outbox { try await queues.insert(m.message, queue: m.queue) }
     }
     public func pending(function: String) -> [StoredInvocation] { [] }
     public func pendingCount(function: String) -> Int { 0 }

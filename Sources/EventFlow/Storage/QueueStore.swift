@@ -54,7 +54,9 @@ public struct RedriveRule: Sendable, Equatable {
 /// Errors are the store's own (a full disk, a read-only file); queues turn them into
 /// `AWSError`s naming the queue.
 public protocol QueueStore: Sendable {
-    func insert(_ message: StoredMessage, queue: String) throws
+    /// Adds a message at the end of the queue. `async` like the invocation store's writes: a
+    /// store may batch it with others and return once its transaction committed.
+    nonisolated(nonsending) func insert(_ message: StoredMessage, queue: String) async throws
     /// Receives up to `max` messages visible at `now`, oldest first: each gets a new receipt
     /// handle from `handle`, one more receive, and stays hidden until `hideUntil`. With
     /// `redrive`, a visible message already received `maxReceiveCount` times moves to the end of

@@ -29,7 +29,7 @@ public final class InMemoryQueueStore: QueueStore {
 
     public init() {}
 
-    public func insert(_ message: StoredMessage, queue: String) {
+    nonisolated(nonsending) public func insert(_ message: StoredMessage, queue: String) async {
         queues.withLock { $0[queue, default: []].append(message) }
     }
 
