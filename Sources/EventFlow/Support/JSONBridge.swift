@@ -1,43 +1,33 @@
 import EventPatterns
 import Foundation
 
-/// Converts between `Codable` values and `JSONValue`. Keys are sorted: Foundation's encoder
-/// does not keep declaration order, and records must be byte-for-byte reproducible.
-/// A `JSONValue` passes through untouched, so its member order and number text survive.
+/// Converts between `Codable` values and `JSONValue`, directly (`JSONValueEncoder`,
+/// `JSONValueDecoder`: the text Foundation's coders would give, without writing and parsing
+/// it). Keys are sorted: synthesized encoding does not keep declaration order everywhere, and
+/// records must be byte-for-byte reproducible. A `JSONValue` passes through untouched, so its
+/// member order and number text survive.
 enum JSONBridge {
     static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
         // A metadata comparison, not a dynamic cast (which searches conformance tables).
         if T.self == JSONValue.self { return value as! JSONValue }
-        return try JSONParser.parse(bytes: Array(try encodeData(value)))
+        return try JSONValueEncoder().encode(value)
     }
 
-    /// Encodes `value` and its size in bytes as JSON text, refusing (with the size) anything
-    /// over `limit` before the encoded bytes are parsed: a JSON value is measured without being
-    /// written out, any other value is checked as soon as Foundation has encoded it.
+    /// Encodes `value`, refusing (with the size of its JSON text, measured without writing it)
+    /// anything over `limit`.
     static func encode<T: Encodable>(_ value: T, limit: Int) throws -> Result<JSONValue, Oversize> {
-        if T.self == JSONValue.self {
-            let json = value as! JSONValue
-            let size = JSONSize.of(json)
-            return size > limit ? .failure(Oversize(bytes: size)) : .success(json)
-        }
-        let data = try encodeData(value)
-        if data.count > limit { return .failure(Oversize(bytes: data.count)) }
-        return .success(try JSONParser.parse(bytes: Array(data)))
+        let json = try encode(value)
+        let size = JSONSize.of(json)
+        return size > limit ? .failure(Oversize(bytes: size)) : .success(json)
     }
 
     struct Oversize: Error {
         var bytes: Int
     }
 
-    private static func encodeData<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return try encoder.encode(value)
-    }
-
     static func decode<T: Decodable>(_ type: T.Type, from json: JSONValue) throws -> T {
         if T.self == JSONValue.self { return json as! T }
-        return try JSONDecoder().decode(T.self, from: Data(json.jsonText.utf8))
+        return try JSONValueDecoder().decode(T.self, from: json)
     }
 }
 
