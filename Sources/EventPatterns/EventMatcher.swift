@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Many named rules compiled into one automaton, answering "which rules match this event?".
 ///
 /// Several patterns under one name are alternatives (OR). Rules may be added and removed at any
@@ -23,7 +21,7 @@ public final class EventMatcher: Sendable {
         case stopEarly
     }
 
-    private let rules = Mutex(Rules())
+    private let rules = Lock(Rules())
     /// Events nested deeper than this are rejected (as bytes) or match nothing (as a parsed
     /// `JSONValue`). At most `JSONParser.maxSupportedDepth`: a larger limit is lowered to it.
     public let maxEventDepth: Int

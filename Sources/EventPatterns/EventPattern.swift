@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A validated EventBridge event pattern.
 public struct EventPattern: Sendable, Hashable {
     /// The pattern as written.
@@ -67,7 +65,7 @@ public struct EventPattern: Sendable, Hashable {
 
 /// The automaton of one pattern, built the first time it is needed.
 final class SinglePatternAutomaton: Sendable {
-    private let built = Mutex<Automaton?>(nil)
+    private let built = Lock<Automaton?>(nil)
 
     func automaton(_ conjunctions: [Conjunction]) -> Automaton {
         built.withLock { a in

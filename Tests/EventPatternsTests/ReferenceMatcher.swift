@@ -15,7 +15,7 @@ enum ReferenceMatcher {
 
     static func matches(pattern: JSONValue, event: JSONValue) -> Bool {
         let leaves = flatten(event)
-        return expand(pattern, prefix: "").contains { conjunction in
+        return expand(pattern, prefix: nil).contains { conjunction in
             satisfiable(Array(conjunction.sorted { $0.key < $1.key }), 0, leaves, chosen: [])
         }
     }
@@ -25,19 +25,21 @@ enum ReferenceMatcher {
     static func flatten(_ event: JSONValue) -> [Leaf] {
         var out: [Leaf] = []
         var nextArray = 0
-        func walk(_ v: JSONValue, _ path: String, _ trail: [(Int, Int)]) {
+        // The path is nil at the top, not "": a member named "" nests like any other
+        // (`{"": {"n": 1}}` holds `.n`, not `n`).
+        func walk(_ v: JSONValue, _ path: String?, _ trail: [(Int, Int)]) {
             switch v {
             case .object(let members):
-                for m in members { walk(m.value, path.isEmpty ? m.key : path + "." + m.key, trail) }
+                for m in members { walk(m.value, path.map { $0 + "." + m.key } ?? m.key, trail) }
             case .array(let items):
                 let id = nextArray
                 nextArray += 1
                 for (i, item) in items.enumerated() { walk(item, path, trail + [(id, i)]) }
             default:
-                out.append(Leaf(path: path, value: v, trail: trail))
+                out.append(Leaf(path: path ?? "", value: v, trail: trail))
             }
         }
-        walk(event, "", [])
+        walk(event, nil, [])
         return out
     }
 
@@ -51,12 +53,12 @@ enum ReferenceMatcher {
 
     // MARK: patterns
 
-    /// Every conjunction of the pattern: path → alternatives.
-    static func expand(_ pattern: JSONValue, prefix: String) -> [[String: [JSONValue]]] {
+    /// Every conjunction of the pattern: path → alternatives (`prefix` is nil at the top).
+    static func expand(_ pattern: JSONValue, prefix: String?) -> [[String: [JSONValue]]] {
         guard case .object(let members) = pattern else { return [] }
         var result: [[String: [JSONValue]]] = [[:]]
         for m in members {
-            let path = prefix.isEmpty ? m.key : prefix + "." + m.key
+            let path = prefix.map { $0 + "." + m.key } ?? m.key
             var options: [[String: [JSONValue]]]
             if m.key == "$or", case .array(let branches) = m.value {
                 options = branches.flatMap { expand($0, prefix: prefix) }

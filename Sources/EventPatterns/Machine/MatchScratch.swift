@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Buffers one match needs: the flattened event and the bookkeeping of the automaton walk.
 /// Pooled per automaton and reused, so matching does not allocate in the steady state.
 struct MatchBuffers {
@@ -84,7 +82,7 @@ final class MatchScratch: @unchecked Sendable {
 
 /// A lock-protected free list of buffers; each match takes one set and gives it back.
 final class ScratchPool: Sendable {
-    private let free = Mutex<[MatchScratch]>([])
+    private let free = Lock<[MatchScratch]>([])
 
     func take() -> MatchScratch {
         free.withLock { $0.popLast() } ?? MatchScratch()

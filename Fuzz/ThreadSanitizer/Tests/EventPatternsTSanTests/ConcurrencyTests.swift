@@ -1,0 +1,1 @@
+../../../../Tests/EventPatternsTests/ConcurrencyTests.swift
