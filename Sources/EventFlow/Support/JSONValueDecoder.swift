@@ -53,9 +53,7 @@ private struct ValueDecoder: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let members) = value else { throw mismatch([String: Any].self) }
-        var byKey: [String: JSONValue] = [:]
-        for m in members { byKey[m.key] = m.value }  // a repeated key: the last one, as Foundation
-        return KeyedDecodingContainer(KeyedValueContainer<Key>(members: byKey, codingPath: codingPath))
+        return KeyedDecodingContainer(KeyedValueContainer<Key>(members: members, codingPath: codingPath))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -67,14 +65,35 @@ private struct ValueDecoder: Decoder {
 }
 
 private struct KeyedValueContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let members: [String: JSONValue]
+    /// A small object's members are searched in place; a large one's through a table.
+    private let list: [JSONMember]
+    private let table: [String: JSONValue]?
     let codingPath: [any CodingKey]
-    var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
 
-    func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
+    init(members: [JSONMember], codingPath: [any CodingKey]) {
+        list = members
+        self.codingPath = codingPath
+        if members.count > 12 {
+            var byKey: [String: JSONValue] = [:]
+            for m in members { byKey[m.key] = m.value }  // a repeated key: the last one, as Foundation
+            table = byKey
+        } else {
+            table = nil
+        }
+    }
+
+    subscript(_ name: String) -> JSONValue? {
+        if let table { return table[name] }
+        for m in list.reversed() where m.key == name { return m.value }
+        return nil
+    }
+
+    var allKeys: [Key] { Set(list.map(\.key)).compactMap { Key(stringValue: $0) } }
+
+    func contains(_ key: Key) -> Bool { self[key.stringValue] != nil }
 
     private func child(_ key: Key) throws -> ValueDecoder {
-        guard let v = members[key.stringValue] else {
+        guard let v = self[key.stringValue] else {
             throw DecodingError.keyNotFound(
                 key, .init(codingPath: codingPath, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
         }
@@ -82,9 +101,22 @@ private struct KeyedValueContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { try child(key).value == .null }
+    // The common scalar types directly (the protocol's defaults go through `decode<T>`).
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        if case .string(let s)? = self[key.stringValue] { return s }
+        return try child(key).decode(type)
+    }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        if case .number(let n)? = self[key.stringValue], let i = Int(n.text) { return i }
+        return try child(key).decode(type)
+    }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        if case .bool(let b)? = self[key.stringValue] { return b }
+        return try child(key).decode(type)
+    }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).decode(type) }
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        guard let v = members[key.stringValue], v != .null else { return nil }
+        guard let v = self[key.stringValue], v != .null else { return nil }
         return try ValueDecoder(value: v, codingPath: codingPath + [key]).decode(type)
     }
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
@@ -92,10 +124,10 @@ private struct KeyedValueContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
     }
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try child(key).unkeyedContainer() }
     func superDecoder() throws -> any Decoder {
-        ValueDecoder(value: members["super"] ?? .null, codingPath: codingPath)
+        ValueDecoder(value: self["super"] ?? .null, codingPath: codingPath)
     }
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        ValueDecoder(value: members[key.stringValue] ?? .null, codingPath: codingPath + [key])
+        ValueDecoder(value: self[key.stringValue] ?? .null, codingPath: codingPath + [key])
     }
 }
 

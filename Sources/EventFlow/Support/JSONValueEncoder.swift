@@ -29,12 +29,17 @@ final class EncodingNode {
     }
 
     static func encode<T: Encodable>(_ value: T, into node: EncodingNode, path: [any CodingKey]) throws {
-        switch value {
-        case let data as Data: node.set(.string(data.base64EncodedString()))
-        case let url as URL: node.set(.string(url.absoluteString))
-        case let decimal as Decimal: node.set(.number(JSONNumber(text: decimal.description)))
-        case let json as JSONValue: node.set(json)
-        default: try value.encode(to: NodeEncoder(node: node, codingPath: path))
+        // Metatype comparisons, not dynamic casts (which search conformance tables each time).
+        if T.self == Data.self {
+            node.set(.string((value as! Data).base64EncodedString()))
+        } else if T.self == URL.self {
+            node.set(.string((value as! URL).absoluteString))
+        } else if T.self == Decimal.self {
+            node.set(.number(JSONNumber(text: (value as! Decimal).description)))
+        } else if T.self == JSONValue.self {
+            node.set(value as! JSONValue)
+        } else {
+            try value.encode(to: NodeEncoder(node: node, codingPath: path))
         }
     }
 
@@ -94,6 +99,15 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     }
 
     mutating func encodeNil(forKey key: Key) throws { child(key).set(.null) }
+    // The common scalar types directly (the protocol's defaults go through `encode<T>`, a
+    // nested encoder and a coding path per member).
+    mutating func encode(_ value: Bool, forKey key: Key) throws { child(key).set(.bool(value)) }
+    mutating func encode(_ value: String, forKey key: Key) throws { child(key).set(.string(value)) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { child(key).set(.number(JSONNumber(text: String(value)))) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { child(key).set(.number(JSONNumber(text: String(value)))) }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        child(key).set(try EncodingNode.number(value, path: codingPath + [key]))
+    }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try EncodingNode.encode(value, into: child(key), path: codingPath + [key])
     }
