@@ -28,15 +28,64 @@ public final class IDGenerator: Sendable {
     public func make() -> String { next() }
 }
 
-/// Timestamps as AWS prints them.
+/// Timestamps as AWS prints them, in UTC, computed from the date's seconds and milliseconds
+/// (Foundation's ISO 8601 formatter cost more than the rest of an event's envelope).
 enum AWSTime {
     /// `2019-11-14T18:16:05.568Z` (records).
-    static func milliseconds(_ date: Date) -> String { date.formatted(withMilliseconds) }
+    static func milliseconds(_ date: Date) -> String { format(date, milliseconds: true) }
 
     /// `2019-02-26T19:42:21Z` (event envelopes).
-    static func seconds(_ date: Date) -> String { date.formatted(wholeSeconds) }
+    static func seconds(_ date: Date) -> String { format(date, milliseconds: false) }
 
-    // Made once: looking up a time zone by name each time cost more than the formatting.
-    private static let withMilliseconds = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!)
-    private static let wholeSeconds = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
+    static func format(_ date: Date, milliseconds: Bool) -> String {
+        // From the date's own value (seconds since 2001) and truncated, as Foundation prints it.
+        let reference = date.timeIntervalSinceReferenceDate
+        let whole = reference.rounded(.down)
+        let ms = min(999, Int((reference - whole) * 1000))
+        let seconds = Int64(whole) + 978_307_200
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = civil(fromDays: days)
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        func digits(_ n: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(n / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(Int(year), 4)
+        out.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        if milliseconds {
+            out.append(UInt8(ascii: "."))
+            digits(ms, 3)
+        }
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+    /// days-to-civil algorithm).
+    private static func civil(fromDays z0: Int64) -> (Int64, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = Int(doy - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
 }
