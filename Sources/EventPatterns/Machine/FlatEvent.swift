@@ -26,7 +26,7 @@ struct FlatEvent {
     }
 
     var values: [UInt8] = []
-    var fields: [Field] = []
+    var fields = ScratchVector<Field>()
     /// Scratch vectors, not arrays: appended to for every field of large events, where an
     /// array's uniqueness checks cost more than the stores. Freed by `free()`.
     var trails = ScratchVector<Int32>()
@@ -51,7 +51,7 @@ struct FlatEvent {
 
     mutating func reset(fieldCount: Int) {
         values.removeAll(keepingCapacity: true)
-        fields.removeAll(keepingCapacity: true)
+        fields.removeAll()
         trails.removeAll()
         arrayEnd.removeAll()
         if firstByID.count != fieldCount {
@@ -64,7 +64,8 @@ struct FlatEvent {
         let n = fields.count
         // Only the first `n` entries are used; the array only ever grows.
         if nextSameID.count < n { nextSameID = Array(repeating: -1, count: max(n, 2 * nextSameID.count)) }
-        fields.withUnsafeBufferPointer { fields in
+        do {
+            let fields = UnsafeBufferPointer(self.fields.buffer)
             nextSameID.withUnsafeMutableBufferPointer { next in
                 firstByID.withUnsafeMutableBufferPointer { first in
                     var inArrays: UInt64 = 0
@@ -102,7 +103,8 @@ struct FlatEvent {
         if byID.count < n { byID = Array(repeating: 0, count: max(n, 2 * byID.count)) }
         // Through pointers: this runs over every field of large events, and array accesses
         // through `self` paid for uniqueness and bounds checks at each step.
-        fields.withUnsafeBufferPointer { fields in
+        do {
+            let fields = UnsafeBufferPointer(self.fields.buffer)
             idStart.withUnsafeMutableBufferPointer { idStart in
                 byID.withUnsafeMutableBufferPointer { byID in
                     for i in idStart.indices { idStart[i] = 0 }
@@ -179,10 +181,11 @@ struct FlatEvent {
     }
 
     mutating func clearIndex() {
-        for f in fields { firstByID[Int(f.fieldID)] = -1 }
+        for f in fields.buffer { firstByID[Int(f.fieldID)] = -1 }
     }
 
     mutating func free() {
+        fields.free()
         trails.free()
         trailStack.free()
         arrayEnd.free()
