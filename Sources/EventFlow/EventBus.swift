@@ -10,9 +10,8 @@ public actor EventBus {
     nonisolated let runtime: EventFlowRuntime
     private nonisolated let matcher = EventMatcher()
     private var rules: [String: Rule] = [:]
-    /// MatchedEvents counters by rule name, made once each (making one looks up the metrics
-    /// factory's registry).
-    private var matchedCounters: [String: Counter] = [:]
+    /// MatchedEvents counters by rule name.
+    private var matchedCounters = CounterCache()
 
     /// PutEvents' request size limit (1 MB; the runtime's `limits.maxPutEventsBytes` unless given).
     public nonisolated let maxRequestBytes: Int
@@ -197,7 +196,8 @@ public actor EventBus {
         let id = event["id"]?.stringValue ?? ""
         for name in matcher.matches(event: event) {
             guard let rule = rules[name] else { continue }
-            matchedCounter(name).increment()
+            matchedCounters.counter(name) { Counter(label: "MatchedEvents", dimensions: [("RuleName", name)], factory: runtime.metrics) }
+                .increment()
             runtime.record(.matched, resource: arn, id: id, rule: name)
             for target in rule.targets {
                 guard let input = target.input.render(event, ruleName: rule.name, ruleArn: rule.arn) else {
@@ -210,13 +210,6 @@ public actor EventBus {
                 if !delivered { failedTargetDeliveries += 1 }
             }
         }
-    }
-
-    private func matchedCounter(_ rule: String) -> Counter {
-        if let c = matchedCounters[rule] { return c }
-        let c = Counter(label: "MatchedEvents", dimensions: [("RuleName", rule)], factory: runtime.metrics)
-        matchedCounters[rule] = c
-        return c
     }
 
     /// An event forwarded from another bus: kept as it is and routed here.

@@ -36,13 +36,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// Runs a command to the end; its exit status and standard output.
 @discardableResult
 func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
+    let (process, pipe) = try start(executable, arguments, errorsToo: true)
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
@@ -71,13 +65,14 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
     }
 }
 
-/// Starts `executable` with standard output in a pipe.
-func start(_ executable: String, _ arguments: [String]) throws -> (process: Process, output: Pipe) {
+/// Starts `executable` with standard output (and standard error, with `errorsToo`) in a pipe.
+func start(_ executable: String, _ arguments: [String], errorsToo: Bool = false) throws -> (process: Process, output: Pipe) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     let pipe = Pipe()
     process.standardOutput = pipe
+    if errorsToo { process.standardError = pipe }
     try process.run()
     return (process, pipe)
 }

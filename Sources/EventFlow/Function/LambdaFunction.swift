@@ -126,14 +126,10 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
         throw .notFound("Function not found: \(functionArn):\(qualifier)")
     }
 
-    /// Made once per metric: creating a counter asks the metrics factory for a handler.
-    private var counters: [String: Counter] = [:]
+    private var counters = CounterCache()
     lazy var eventAgeTimer = Timer(label: "AsyncEventAge", dimensions: [("FunctionName", name)], factory: runtime.metrics)
 
     func counter(_ metric: String) -> Counter {
-        if let c = counters[metric] { return c }
-        let c = Counter(label: metric, dimensions: [("FunctionName", name)], factory: runtime.metrics)
-        counters[metric] = c
-        return c
+        counters.counter(metric) { Counter(label: metric, dimensions: [("FunctionName", name)], factory: runtime.metrics) }
     }
 }

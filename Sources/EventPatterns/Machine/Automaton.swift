@@ -73,8 +73,9 @@ final class Automaton: Sendable {
         // they accept is in `acceptance`.
         let leaf = FrozenState(State(), saturation: [])
         let isLeaf = states.map { $0.fieldIDs.isEmpty && $0.absentFieldIDs.isEmpty }
-        self.states = states.map { s in
-            if s.fieldIDs.isEmpty && s.absentFieldIDs.isEmpty { return leaf }
+        self.states = states.indices.map { i in
+            let s = states[i]
+            if isLeaf[i] { return leaf }
             let saturation = s.transitions.map { tables -> Int32 in
                 guard tables.targets.allSatisfy({ isLeaf[Int($0)] }) else { return 0 }
                 var names = Set<Int32>()
@@ -85,13 +86,10 @@ final class Automaton: Sendable {
         }
         var records: [Acceptance] = []
         var all: [Int32] = []
-        for s in states {
+        for (s, leafState) in zip(states, isLeaf) {
             let start = Int32(all.count)
             all += s.accepts
-            records.append(
-                Acceptance(
-                    start: start, end: Int32(all.count), firstName: s.accepts.first ?? -1,
-                    isLeaf: s.fieldIDs.isEmpty && s.absentFieldIDs.isEmpty))
+            records.append(Acceptance(start: start, end: Int32(all.count), firstName: s.accepts.first ?? -1, isLeaf: leafState))
         }
         acceptance = records
         acceptNames = all

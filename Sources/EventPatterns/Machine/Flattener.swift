@@ -51,6 +51,9 @@ struct Flattener {
         var nextArrayID: Int32 = 0
         var keyBuffer: [UInt8] = []
 
+        /// The array trail of the value being read, for the field it becomes.
+        private var currentTrail: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(trail.buffer) }
+
         mutating func object(node: Int, depth: Int, into event: inout FlatEvent) throws(JSONError) {
             guard depth < scanner.maxDepth else { throw scanner.fail("nesting deeper than \(scanner.maxDepth) levels") }
             scanner.pos += 1  // '{'
@@ -180,24 +183,24 @@ struct Flattener {
                 if escaped {
                     let start = Int32(event.values.count)
                     try scanner.decodeString(range, into: &event.values)
-                    event.appendField(id, .string, start: start, trail: UnsafeBufferPointer(trail.buffer))
+                    event.appendField(id, .string, start: start, trail: currentTrail)
                 } else {
-                    event.appendInEvent(id, .string, range: range, number: .nan, trail: UnsafeBufferPointer(trail.buffer))
+                    event.appendInEvent(id, .string, range: range, number: .nan, trail: currentTrail)
                 }
             case UInt8(ascii: "t"):
                 try scanner.literal("true")
-                if id >= 0 { event.appendField(id, .true, start: Int32(event.values.count), trail: UnsafeBufferPointer(trail.buffer)) }
+                if id >= 0 { event.appendField(id, .true, start: Int32(event.values.count), trail: currentTrail) }
             case UInt8(ascii: "f"):
                 try scanner.literal("false")
-                if id >= 0 { event.appendField(id, .false, start: Int32(event.values.count), trail: UnsafeBufferPointer(trail.buffer)) }
+                if id >= 0 { event.appendField(id, .false, start: Int32(event.values.count), trail: currentTrail) }
             case UInt8(ascii: "n"):
                 try scanner.literal("null")
-                if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), trail: UnsafeBufferPointer(trail.buffer)) }
+                if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), trail: currentTrail) }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let range = try scanner.number()
                 if id >= 0 {
                     let exact = EventNumber.exactValue(UnsafeBufferPointer(rebasing: scanner.bytes[range])) ?? .nan
-                    event.appendInEvent(id, .number, range: range, number: exact, trail: UnsafeBufferPointer(trail.buffer))
+                    event.appendInEvent(id, .number, range: range, number: exact, trail: currentTrail)
                 }
             default:
                 throw scanner.fail("unexpected \(scanner.describe(b))")

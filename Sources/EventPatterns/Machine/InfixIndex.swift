@@ -134,21 +134,18 @@ final class SealedInfixAutomaton: @unchecked Sendable {
         self.payloads = flat
         self.outputs = outputs
 
-        var classOf = [UInt8](repeating: 0, count: 256)
-        var representative: [UInt8] = [0]
-        for e in edges {
-            for (b, _) in e where classOf[Int(b)] == 0 && representative.count < 256 {
-                classOf[Int(b)] = UInt8(representative.count)
-                representative.append(b)
-            }
-        }
-        // 255 distinct bytes fill the classes: the rest would share class 0 wrongly, so such
-        // an automaton (and any too large) keeps the sparse walk.
-        let distinct = Set(edges.flatMap { $0.map(\.0) }).count
+        // Class 0 is every byte no anchor uses; the others one class each. With all 256 bytes
+        // in anchors there is no class 0 to spare, and such an automaton (like one too large
+        // for the table) keeps the sparse walk.
+        var used = [Bool](repeating: false, count: 256)
+        for e in edges { for (b, _) in e { used[Int(b)] = true } }
+        let representative = [UInt8(0)] + (0...255).filter { used[$0] }.map { UInt8($0) }
         let k = representative.count
+        var classOf = [UInt8](repeating: 0, count: 256)
         var dense: [UInt32] = []
         var firstOutput: [UInt32] = []
-        if distinct < 255 && edges.count * k <= Self.denseLimit {
+        if k <= 256 && edges.count * k <= Self.denseLimit {
+            for c in 1..<k { classOf[Int(representative[c])] = UInt8(c) }
             var number: [Int: Int] = [:]
             for (i, o) in offsets.enumerated() { number[o] = i }
             dense = [UInt32](repeating: 0, count: edges.count * k)
@@ -163,10 +160,7 @@ final class SealedInfixAutomaton: @unchecked Sendable {
                     }
                 }
             }
-            firstOutput = edges.indices.map { i in
-                let o = offsets[i]
-                return words[o + 3] != Self.none ? UInt32(o) : words[o + 2]
-            }
+            firstOutput = words.withUnsafeBufferPointer { w in offsets.map { Self.chainStart(w, $0) } }
         }
         self.classOf = classOf
         self.classes = k
@@ -176,38 +170,52 @@ final class SealedInfixAutomaton: @unchecked Sendable {
 
     func forEachCandidate(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Int32) -> Void) {
         words.withUnsafeBufferPointer { w in
-            root.withUnsafeBufferPointer { root in
             payloads.withUnsafeBufferPointer { p in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (outputs + 63) / 64) { reported in
                     reported.initialize(repeating: 0)
-                    if !dense.isEmpty {
-                        dense.withUnsafeBufferPointer { dense in
-                            classOf.withUnsafeBufferPointer { classOf in
-                                firstOutput.withUnsafeBufferPointer { firstOutput in
-                                    var state = 0
-                                    for b in bytes {
-                                        state = Int(dense[state &* classes &+ Int(classOf[Int(b)])])
-                                        let o = firstOutput[state]
-                                        if o != Self.none { Self.report(from: o, w, p, reported, body) }
-                                    }
+                    if dense.isEmpty {
+                        sparseWalk(bytes, w, p, reported, body)
+                        return
+                    }
+                    dense.withUnsafeBufferPointer { dense in
+                        classOf.withUnsafeBufferPointer { classOf in
+                            firstOutput.withUnsafeBufferPointer { firstOutput in
+                                var state = 0
+                                for b in bytes {
+                                    state = Int(dense[state &* classes &+ Int(classOf[Int(b)])])
+                                    let o = firstOutput[state]
+                                    if o != Self.none { Self.report(from: o, w, p, reported, body) }
                                 }
                             }
                         }
-                        return
-                    }
-                    var node = 0
-                    for b in bytes {
-                        node = node == 0 ? Int(root[Int(b)]) : Self.next(w, root, node, UInt32(b))
-                        if node == 0 { continue }
-                        // This node if it ends an anchor, then the anchors that end here as
-                        // suffixes of it; a node already reported had its whole chain reported.
-                        let o = w[node + 3] != Self.none ? UInt32(node) : w[node + 2]
-                        if o != Self.none { Self.report(from: o, w, p, reported, body) }
                     }
                 }
             }
+        }
+    }
+
+    /// The same pass through the node records, following failure links byte by byte.
+    private func sparseWalk(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ w: UnsafeBufferPointer<UInt32>, _ p: UnsafeBufferPointer<Int32>,
+        _ reported: UnsafeMutableBufferPointer<UInt64>, _ body: (Int32) -> Void
+    ) {
+        root.withUnsafeBufferPointer { root in
+            var node = 0
+            for b in bytes {
+                node = node == 0 ? Int(root[Int(b)]) : Self.next(w, root, node, UInt32(b))
+                if node == 0 { continue }
+                let o = Self.chainStart(w, node)
+                if o != Self.none { Self.report(from: o, w, p, reported, body) }
             }
         }
+    }
+
+    /// Where reporting the anchors that end at node offset `node` starts: the node itself if it
+    /// ends an anchor, else its dictionary link (the longest anchor ending there as a suffix),
+    /// or `none`.
+    @inline(__always)
+    private static func chainStart(_ w: UnsafeBufferPointer<UInt32>, _ node: Int) -> UInt32 {
+        w[node + 3] != none ? UInt32(node) : w[node + 2]
     }
 
     /// Reports the output chain starting at node offset `o`, up to the first node already

@@ -221,7 +221,8 @@ struct ValueTables: Sendable {
     fileprivate(set) var hasPrefixes = false
     fileprivate(set) var hasSuffixes = false
 
-    /// Every target inserted (with repeats), for the automaton's bookkeeping.
+    /// Every target inserted (with repeats), for the automaton's bookkeeping while it is built;
+    /// emptied by `seal`.
     fileprivate(set) var targets: [Int32] = []
 
     mutating func insert(_ condition: ValueCondition, target: Int32) {
@@ -336,6 +337,7 @@ struct ValueTables: Sendable {
         for i in wildcardTailsByHead.indices { wildcardTailsByHead[i].seal() }
         numeric.seal()
         infixes.seal()
+        targets = []
         prefixes.seal()
         suffixes.seal()
         checkedByPrefix.seal()
