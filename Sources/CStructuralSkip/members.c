@@ -43,8 +43,42 @@ static inline ef_member_scan em_result(long pos, long code, long edge) {
     return r;
 }
 
+// A wanted member's value read here when it is a scalar that needs nothing more than its
+// bounds: a plain ASCII string, a valid number, or a literal. The offset past it, or -1 when
+// it is anything else (the caller reads it).
+static inline long em_capture(const uint8_t *b, long n, long p, int32_t field, ef_scalar *out) {
+    uint8_t c = b[p];
+    long end;
+    if (c == '"') {
+        end = em_plain_string_end(b, n, p);
+        if (end < 0) return -1;
+        *out = (ef_scalar){field, EF_SCALAR_STRING, (int32_t)(p + 1), (int32_t)end};
+        return end + 1;
+    }
+    if (c == '-' || ef_is_digit(c)) {
+        end = ef_number(b, n, p);
+        if (end < 0) return -1;
+        *out = (ef_scalar){field, EF_SCALAR_NUMBER, (int32_t)p, (int32_t)end};
+        return end;
+    }
+    if (c == 't') {
+        end = ef_literal(b, n, p, "true", 4);
+        *out = (ef_scalar){field, EF_SCALAR_TRUE, (int32_t)p, (int32_t)p};
+    } else if (c == 'f') {
+        end = ef_literal(b, n, p, "false", 5);
+        *out = (ef_scalar){field, EF_SCALAR_FALSE, (int32_t)p, (int32_t)p};
+    } else if (c == 'n') {
+        end = ef_literal(b, n, p, "null", 4);
+        *out = (ef_scalar){field, EF_SCALAR_NULL, (int32_t)p, (int32_t)p};
+    } else {
+        return -1;
+    }
+    return end;
+}
+
 ef_member_scan ef_scan_members(const uint8_t *b, long n, long p, const uint8_t *key_bytes, const int32_t *key_starts,
-                               const int32_t *key_lengths, long edge_begin, long edge_end, int dotted, int validating,
+                               const int32_t *key_lengths, long edge_begin, long edge_end, const int32_t *edge_field,
+                               ef_scalar *scalars, long scalar_capacity, long *scalar_count, int dotted, int validating,
                                long value_depth, long max_depth) {
     for (;;) {
         p = ef_ws(b, n, p);
@@ -65,11 +99,24 @@ ef_member_scan ef_scan_members(const uint8_t *b, long n, long p, const uint8_t *
         p = ef_ws(b, n, close + 1);
         if (p >= n || b[p] != ':') return em_result(name, EF_MEMBER_SLOW, -1);
         p++;
-        if (found >= 0) return em_result(p, EF_MEMBER_FOUND, found - edge_begin);
-        p = ef_ws(b, n, p);
-        if (p >= n) return em_result(p, EF_MEMBER_SKIP_VALUE, -1);
-        long end = validating ? ef_skip_valid_value(b, n, p, value_depth, max_depth) : ef_skip_value_structurally(b, n, p, max_depth);
-        if (end < 0) return em_result(p, EF_MEMBER_SKIP_VALUE, -1);
+        long end;
+        if (found >= 0) {
+            // Scalars of leaf fields are recorded here, while there is room; anything else is
+            // handed back with the position just past the ':'.
+            if (!edge_field || edge_field[found] < 0 || *scalar_count >= scalar_capacity)
+                return em_result(p, EF_MEMBER_FOUND, found - edge_begin);
+            long v = ef_ws(b, n, p);
+            if (v >= n) return em_result(p, EF_MEMBER_FOUND, found - edge_begin);
+            end = em_capture(b, n, v, edge_field[found], scalars + *scalar_count);
+            if (end < 0) return em_result(p, EF_MEMBER_FOUND, found - edge_begin);
+            *scalar_count += 1;
+        } else {
+            p = ef_ws(b, n, p);
+            if (p >= n) return em_result(p, EF_MEMBER_SKIP_VALUE, -1);
+            end = validating ? ef_skip_valid_value(b, n, p, value_depth, max_depth)
+                             : ef_skip_value_structurally(b, n, p, max_depth);
+            if (end < 0) return em_result(p, EF_MEMBER_SKIP_VALUE, -1);
+        }
         p = ef_ws(b, n, end);
         if (p < n && b[p] == ',') {
             p++;

@@ -7,42 +7,6 @@
 #include <emmintrin.h>
 #endif
 
-static inline int ef_is_digit(uint8_t c) { return (uint8_t)(c - '0') < 10; }
-
-static inline long ef_number(const uint8_t *b, long n, long p) {
-    if (p < n && b[p] == '-') p++;
-    if (p >= n) return -1;
-    if (b[p] == '0') {
-        p++;
-        if (p < n && ef_is_digit(b[p])) return -1;
-    } else if (ef_is_digit(b[p])) {
-        while (p < n && ef_is_digit(b[p])) p++;
-    } else {
-        return -1;
-    }
-    if (p < n && b[p] == '.') {
-        p++;
-        if (p >= n || !ef_is_digit(b[p])) return -1;
-        while (p < n && ef_is_digit(b[p])) p++;
-    }
-    if (p < n && (b[p] | 0x20) == 'e') {
-        p++;
-        if (p < n && (b[p] == '+' || b[p] == '-')) p++;
-        if (p >= n || !ef_is_digit(b[p])) return -1;
-        while (p < n && ef_is_digit(b[p])) p++;
-    }
-    return p;
-}
-
-static inline long ef_literal(const uint8_t *b, long n, long p, const char *word, long len) {
-    if (p + len > n) return -1;
-    for (long i = 0; i < len; i++) {
-        if (b[p + i] != (uint8_t)word[i]) return -1;
-    }
-    return p + len;
-}
-
-
 // A flat object's bytes with its string and number values cut out: segment k is
 // bytes[offset[k] ..< + length[k]], followed by value k ('"' or '0' in kind[k]), for k in
 // 0 ..< slots; segment `slots` ends the object. Each thread keeps its last one from call to

@@ -111,4 +111,47 @@ struct MemberScanTests {
             }
         }
     }
+
+    /// Scalars of wanted members are read by the member scanner itself; whatever it declines
+    /// goes to the Swift reader, which must report exactly what it always did.
+    @Test("wanted scalar members: values read in the scanner match, and bad ones give the reader's errors")
+    func wantedScalars() throws {
+        func matcher(_ scanning: EventMatcher.Scanning) throws -> EventMatcher {
+            let matcher = EventMatcher(scanning: scanning)
+            try matcher.addRule("s", pattern: #"{"p": {"s": ["x"], "n": [{"numeric": [">", 1]}]}}"#)
+            try matcher.addRule("t", pattern: #"{"p": {"t": [true], "z": [null]}}"#)
+            try matcher.addRule("f", pattern: #"{"p": {"f": [false]}}"#)
+            try matcher.addRule("items", pattern: #"{"p": {"items": {"s": ["y"], "n": [2]}}}"#)
+            return matcher
+        }
+        let validating = try matcher(.validating)
+        let stopEarly = try matcher(.stopEarly)
+        let matches: [(event: String, names: [String])] = [
+            (#"{"p":{"s":"x","n":1.5}}"#, ["s"]),
+            (#"{"p":{ "n" : 1.0e1 , "s" : "x" }}"#, ["s"]),
+            (#"{"p":{"s":"x\u0000","n":3}}"#, []),  // escaped: read in Swift, and not "x"
+            (#"{"p":{"s":"é","n":3}}"#, []),  // non-ASCII: read in Swift
+            (#"{"p":{"t":true,"z":null,"f":false}}"#, ["f", "t"]),
+            (#"{"p":{"items":[{"s":"y","n":1},{"s":"x","n":2}]}}"#, []),  // one rule needs both from one element
+            (#"{"p":{"items":[{"s":"x","n":1},{"n":2,"s":"y"}]}}"#, ["items"]),
+        ]
+        for m in matches {
+            #expect(try validating.matches(eventJSON: m.event) == m.names, "\(m.event)")
+            #expect(try stopEarly.matches(eventJSON: m.event) == m.names, "stop-early: \(m.event)")
+        }
+        let errors: [(event: String, reason: String, offset: Int)] = [
+            (#"{"p":{"n":01}}"#, "leading zero in number", 10),
+            (#"{"p":{"n":1.}}"#, "invalid number", 10),
+            (#"{"p":{"n":-}}"#, "invalid number", 10),
+            (#"{"p":{"t":tru}}"#, "invalid literal", 10),
+            (#"{"p":{"s":"x" "n":1}}"#, "expected ',' or '}' but found '\"'", 14),
+            (#"{"p":{"n":12a}}"#, "expected ',' or '}' but found 'a'", 12),
+            (#"{"p":{"s":"x"#, "unterminated string", 10),
+        ]
+        for c in errors {
+            #expect(throws: JSONError(reason: c.reason, offset: c.offset, line: 1, column: c.offset + 1), "\(c.event)") {
+                try validating.matches(eventJSON: c.event)
+            }
+        }
+    }
 }

@@ -51,14 +51,37 @@ typedef struct {
     long edge;
 } ef_member_scan;
 
+/// The kinds of scalar `ef_scan_members` records (the order of the matcher's own kinds).
+enum {
+    EF_SCALAR_STRING = 0,
+    EF_SCALAR_NUMBER = 1,
+    EF_SCALAR_TRUE = 2,
+    EF_SCALAR_FALSE = 3,
+    EF_SCALAR_NULL = 4,
+};
+
+/// A wanted member's scalar value, recorded by `ef_scan_members`: strings by the bytes between
+/// their quotes, numbers by their text; literals need only their kind.
+typedef struct {
+    int32_t field;
+    int32_t kind;
+    int32_t start;
+    int32_t end;
+} ef_scalar;
+
 /// Reads the members of a JSON object from `start` (at or before a member name's quote),
 /// skipping every member whose name is none of the node's edge keys, until it reaches a wanted
 /// member or the object's end. Edge e's key is `key_bytes[key_starts[e] ..< + key_lengths[e]]`
 /// for e in `edge_begin ..< edge_end`. Unwanted values are skipped structurally, or validated
 /// like `ef_skip_valid_value` (at nesting `value_depth`) when `validating` is set. With
 /// `dotted` set, a name containing '.' that is no key is handed back (it may name a path).
+/// With `edge_field` (per edge, a field id or -1), a wanted member whose edge has a field id
+/// and whose value is a plain ASCII string, a valid number or a literal is not handed back:
+/// its value is appended to `scalars` (while `*scalar_count` is below `scalar_capacity`) and the
+/// scan goes on. The caller takes the recorded scalars before anything the scan returns.
 ef_member_scan ef_scan_members(const uint8_t *bytes, long count, long start, const uint8_t *key_bytes,
                                const int32_t *key_starts, const int32_t *key_lengths, long edge_begin, long edge_end,
-                               int dotted, int validating, long value_depth, long max_depth);
+                               const int32_t *edge_field, ef_scalar *scalars, long scalar_capacity,
+                               long *scalar_count, int dotted, int validating, long value_depth, long max_depth);
 
 #endif

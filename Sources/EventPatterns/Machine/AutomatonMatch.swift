@@ -93,7 +93,7 @@ extension Automaton {
         var unconstrained = downstreamFields[Int(s)] & x.event.arrayFields == 0
         if !unconstrained {
             unconstrained = true
-            for f in x.chosen.buffer where x.event.fields[Int(f)].trailCount != 0 {
+            for f in x.chosen.buffer where x.event.fields[Int(f)].element >= 0 {
                 unconstrained = false
                 break
             }
@@ -118,7 +118,7 @@ extension Automaton {
             while f >= 0 {
                 x.candidatesExamined &+= 1
                 let field = x.event.fields[Int(f)]
-                if jumping || field.trailCount == 0 || consistentWithChosen(Int(f), &x) {
+                if jumping || field.element < 0 || consistentWithChosen(Int(f), &x) {
                     let source = field.inEvent ? values.event : values.decoded
                     let value = EventValue(
                         kind: field.kind, bytes: UnsafeBufferPointer(rebasing: source[Int(field.start)..<Int(field.end)]),
@@ -179,7 +179,7 @@ extension Automaton {
         }
         var f = x.event.firstByID[id]
         while f >= 0 {
-            if x.event.fields[Int(f)].trailCount == 0 || consistentWithChosen(Int(f), &x) { return false }
+            if x.event.fields[Int(f)].element < 0 || consistentWithChosen(Int(f), &x) { return false }
             f = x.event.nextSameID[Int(f)]
         }
         return true

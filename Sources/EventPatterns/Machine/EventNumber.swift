@@ -21,6 +21,11 @@ enum EventNumber {
     }
 
     static func exactValue(_ t: UnsafeBufferPointer<UInt8>) -> Double? {
+        plainValue(t) ?? fullValue(t)
+    }
+
+    /// `exactValue` for any text, through its decimal key.
+    static func fullValue(_ t: UnsafeBufferPointer<UInt8>) -> Double? {
         guard let key = DecimalKey(t) else { return nil }  // more than 19 significant digits
         if key.mantissa == 0 { return key.negative ? -0.0 : 0.0 }
         if key.digits > 17 { return nil }  // a shortest form never has more than 17 digits
@@ -35,6 +40,38 @@ enum EventNumber {
             if other == magnitude { return nil }
         }
         return value
+    }
+
+    /// The common case in one pass: `-?digits(.digits)?` with at most 15 digits and no
+    /// exponent, whose value is its digits divided by a power of ten (both exact in a double,
+    /// so the one division rounds correctly). Nil for any other text, which `exactValue` then
+    /// reads in full.
+    @inline(__always)
+    static func plainValue(_ t: UnsafeBufferPointer<UInt8>) -> Double? {
+        let n = t.count
+        guard n > 0, n <= 16, let base = t.baseAddress else { return nil }
+        let negative = base[0] == UInt8(ascii: "-")
+        var i = negative ? 1 : 0
+        var m: UInt64 = 0
+        var digits = 0
+        var point = -1
+        while i < n {
+            let d = base[i] &- 0x30
+            if d < 10 {
+                m = m &* 10 &+ UInt64(d)
+                digits &+= 1
+            } else if base[i] == UInt8(ascii: ".") && point < 0 {
+                point = digits
+            } else {
+                return nil
+            }
+            i &+= 1
+        }
+        guard digits > 0, digits <= 15 else { return nil }
+        if m == 0 { return 0.0 }  // "-0" too, as the full reading gives
+        let fraction = point < 0 ? 0 : digits - point
+        let magnitude = fraction == 0 ? Double(m) : Double(m) / powersOfTen[fraction]
+        return negative ? -magnitude : magnitude
     }
 
     /// The double nearest to m × 10^e, computed without `strtod` when that can be done exactly;

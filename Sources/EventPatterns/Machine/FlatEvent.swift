@@ -1,10 +1,12 @@
+import CStructuralSkip
+
 /// The fields of one event that some rule names, flattened: each leaf value with its field id
-/// and its "array trail" (which element of which array it came from), so the matcher can insist
-/// that fields of one rule come from the same array element.
+/// and the innermost array element it came from, so the matcher can insist that fields of one
+/// rule come from the same array element.
 ///
-/// A trail is `trailStride` numbers per enclosing array, outermost first: the array's id, the
-/// element's index, and the element's first field (fields of one element are contiguous, as the
-/// event is read depth first), which the flattener knows when it enters the element.
+/// The elements form a tree (each knows the element enclosing it), recorded once per element
+/// as the flattener enters it; a field names only its innermost element, so reading a value
+/// inside arrays copies nothing about the arrays around it.
 struct FlatEvent {
     enum Kind: UInt8 { case string, number, `true`, `false`, null }
 
@@ -14,9 +16,9 @@ struct FlatEvent {
         /// The value's bytes in `values`: decoded string text, or number text.
         var start: Int32
         var end: Int32
-        /// (arrayID, index, element's first field) triples in `trails`.
-        var trailStart: Int32
-        var trailCount: Int32
+        /// The innermost array element holding the value (an index into `elements`), or -1
+        /// when no array encloses it.
+        var element: Int32
         /// For numbers: the exact value, or NaN when the text is not exactly a double's
         /// shortest form (then it matches only by text). Computed once, when flattened.
         var number: Double = .nan
@@ -25,11 +27,24 @@ struct FlatEvent {
         var inEvent = false
     }
 
+    /// One element of an array, in the order the flattener entered them.
+    struct Element {
+        /// The element of the array enclosing this one, or -1 for an outermost array.
+        var parent: Int32
+        var arrayID: Int32
+        var index: Int32
+        /// The element's first field (fields of one element are contiguous, as the event is
+        /// read depth first).
+        var firstField: Int32
+        /// How many arrays enclose the element's values, itself included.
+        var depth: Int32
+    }
+
     var values: [UInt8] = []
-    var fields = ScratchVector<Field>()
     /// Scratch vectors, not arrays: appended to for every field of large events, where an
     /// array's uniqueness checks cost more than the stores. Freed by `free()`.
-    var trails = ScratchVector<Int32>()
+    var fields = ScratchVector<Field>()
+    var elements = ScratchVector<Element>()
     /// The fields (`Automaton.fieldBit`) with a value inside an array; set by `index`.
     var arrayFields: UInt64 = 0
     /// Whether `byID` and `idStart` describe this event.
@@ -43,16 +58,15 @@ struct FlatEvent {
     var idStart: [Int32] = []
     /// Per array id: one past its last field (set by the flattener when the array closes).
     var arrayEnd = ScratchVector<Int32>()
-    static let trailStride = 3
     /// Scratch for the flattener's stop-early bookkeeping, kept here to be reused.
     var completeFlags: [Bool] = []
-    var trailStack = ScratchVector<Int32>()
     var keyScratch: [UInt8] = []
+    var scalarScratch = ScratchVector<ef_scalar>()
 
     mutating func reset(fieldCount: Int) {
         values.removeAll(keepingCapacity: true)
         fields.removeAll()
-        trails.removeAll()
+        elements.removeAll()
         arrayEnd.removeAll()
         if firstByID.count != fieldCount {
             firstByID = Array(repeating: -1, count: fieldCount)
@@ -74,7 +88,7 @@ struct FlatEvent {
                         let id = Int(fields[i].fieldID)
                         next[i] = first[id]
                         first[id] = Int32(i)
-                        if fields[i].trailCount != 0 { inArrays |= Automaton.fieldBit(fields[i].fieldID) }
+                        if fields[i].element >= 0 { inArrays |= Automaton.fieldBit(fields[i].fieldID) }
                         i -= 1
                     }
                     arrayFields = inArrays
@@ -158,26 +172,31 @@ struct FlatEvent {
     /// that might: the start of `c`'s element when `g` comes before it in their shared array,
     /// or the array's end when after.
     private func jumpTarget(_ g: Int, _ c: Int) -> Int32 {
-        guard let (ig, ic) = parting(g, c) else { return -1 }
-        return trails[ig + 1] < trails[ic + 1] ? trails[ic + 2] : arrayEnd[Int(trails[ic])]
+        guard let (eg, ec) = parting(g, c) else { return -1 }
+        let cElement = elements[ec]
+        return elements[eg].index < cElement.index ? cElement.firstField : arrayEnd[Int(cElement.arrayID)]
     }
 
-    /// Where fields `a` and `b` part: the offsets in `trails` of the first array both sit in
-    /// but in different elements; nil when there is none.
+    /// Where fields `a` and `b` part: their elements in the outermost array both sit in but in
+    /// different elements; nil when there is none. Elements below the same element are in the
+    /// same place above it, so this is the pair just below their nearest common element.
     @inline(__always)
     private func parting(_ a: Int, _ b: Int) -> (Int, Int)? {
-        let fa = fields[a]
-        let fb = fields[b]
-        let n = Int(min(fa.trailCount, fb.trailCount))
-        var m = 0
-        while m < n {
-            let ia = Int(fa.trailStart) + Self.trailStride * m
-            let ib = Int(fb.trailStart) + Self.trailStride * m
-            if trails[ia] != trails[ib] { return nil }
-            if trails[ia + 1] != trails[ib + 1] { return (ia, ib) }
-            m += 1
+        var x = Int(fields[a].element)
+        var y = Int(fields[b].element)
+        guard x >= 0 && y >= 0 else { return nil }
+        var dx = elements[x].depth
+        var dy = elements[y].depth
+        while dx > dy { x = Int(elements[x].parent); dx -= 1 }
+        while dy > dx { y = Int(elements[y].parent); dy -= 1 }
+        var below = (-1, -1)
+        while x != y {
+            below = (x, y)
+            x = Int(elements[x].parent)
+            y = Int(elements[y].parent)
         }
-        return nil
+        guard below.0 >= 0 else { return nil }  // the same element
+        return elements[below.0].arrayID == elements[below.1].arrayID ? below : nil
     }
 
     mutating func clearIndex() {
@@ -186,38 +205,39 @@ struct FlatEvent {
 
     mutating func free() {
         fields.free()
-        trails.free()
-        trailStack.free()
+        elements.free()
         arrayEnd.free()
+        scalarScratch.free()
     }
 
-    mutating func append(_ id: Int32, _ kind: Kind, bytes: UnsafeBufferPointer<UInt8>, trail: UnsafeBufferPointer<Int32>) {
+    mutating func append(_ id: Int32, _ kind: Kind, bytes: UnsafeBufferPointer<UInt8>, element: Int32) {
         let start = Int32(values.count)
         values.append(contentsOf: bytes)
-        appendField(id, kind, start: start, trail: trail)
+        appendField(id, kind, start: start, element: element)
         if kind == .number { fields[fields.count - 1].number = EventNumber.exactValue(bytes) ?? .nan }
     }
 
     /// A value read in place: `range` indexes the event bytes the match is given.
-    mutating func appendInEvent(_ id: Int32, _ kind: Kind, range: Range<Int>, number: Double, trail: UnsafeBufferPointer<Int32>) {
-        let trailStart = Int32(trails.count)
-        trails.append(contentsOf: trail)
+    mutating func appendInEvent(_ id: Int32, _ kind: Kind, range: Range<Int>, number: Double, element: Int32) {
         fields.append(
             Field(
-                fieldID: id, kind: kind, start: Int32(range.lowerBound), end: Int32(range.upperBound), trailStart: trailStart,
-                trailCount: Int32(trail.count / Self.trailStride), number: number, inEvent: true))
+                fieldID: id, kind: kind, start: Int32(range.lowerBound), end: Int32(range.upperBound), element: element,
+                number: number, inEvent: true))
     }
 
-    mutating func appendField(_ id: Int32, _ kind: Kind, start: Int32, trail: UnsafeBufferPointer<Int32>) {
-        let trailStart = Int32(trails.count)
-        trails.append(contentsOf: trail)
-        fields.append(
-            Field(
-                fieldID: id, kind: kind, start: start, end: Int32(values.count), trailStart: trailStart,
-                trailCount: Int32(trail.count / Self.trailStride)))
+    mutating func appendField(_ id: Int32, _ kind: Kind, start: Int32, element: Int32) {
+        fields.append(Field(fieldID: id, kind: kind, start: start, end: Int32(values.count), element: element))
+    }
+
+    /// Enters element `index` of array `arrayID` inside element `parent` (-1: none); returns
+    /// the new element, which the fields read next belong to.
+    mutating func enterElement(_ arrayID: Int32, _ index: Int32, parent: Int32) -> Int32 {
+        let depth = parent < 0 ? 1 : elements[Int(parent)].depth + 1
+        elements.append(Element(parent: parent, arrayID: arrayID, index: index, firstField: Int32(fields.count), depth: depth))
+        return Int32(elements.count - 1)
     }
 
     /// Two fields may serve one rule unless they sit in different elements of one array (reads
-    /// only the trails, so it needs no `indexArrays`).
+    /// only the elements, so it needs no `indexArrays`).
     func consistent(_ a: Int, _ b: Int) -> Bool { parting(a, b) == nil }
 }

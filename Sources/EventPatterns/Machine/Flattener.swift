@@ -22,13 +22,12 @@ struct Flattener {
                 for i in walk.complete.indices { walk.complete[i] = false }
             }
         }
-        // The walk's stacks are reused buffers too.
-        swap(&walk.trail, &event.trailStack)
+        // The walk's key buffer and scalar records are reused too.
         swap(&walk.keyBuffer, &event.keyScratch)
-        walk.trail.removeAll()
+        if event.scalarScratch.isEmpty { event.scalarScratch.reset(count: 64, to: ef_scalar()) }
+        walk.scalars = event.scalarScratch.buffer
         defer {
             if walk.fast { swap(&walk.complete, &event.completeFlags) }
-            swap(&walk.trail, &event.trailStack)
             swap(&walk.keyBuffer, &event.keyScratch)
         }
         try walk.object(node: 0, depth: 0, into: &event)
@@ -47,23 +46,27 @@ struct Flattener {
         /// event can add to it — unless the member name repeats, which fast mode does not see.
         var complete: [Bool] = []
         var completeCount = 0
-        var trail = ScratchVector<Int32>()
+        /// The innermost array element being read (in `FlatEvent.elements`), or -1.
+        var element: Int32 = -1
         var nextArrayID: Int32 = 0
         var keyBuffer: [UInt8] = []
-
-        /// The array trail of the value being read, for the field it becomes.
-        private var currentTrail: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(trail.buffer) }
+        /// Where the member scanner records the scalar values it reads itself.
+        var scalars = UnsafeMutableBufferPointer<ef_scalar>(start: nil, count: 0)
 
         mutating func object(node: Int, depth: Int, into event: inout FlatEvent) throws(JSONError) {
             guard depth < scanner.maxDepth else { throw scanner.fail("nesting deeper than \(scanner.maxDepth) levels") }
             scanner.pos += 1  // '{'
             if try scanner.peek() == UInt8(ascii: "}") { scanner.pos += 1; return }
             while true {
-                // Members no rule names are passed over in C; it hands back the first wanted
-                // one, and anything unusual for the code below to read (and to report).
+                // Members no rule names are passed over in C, which also records the wanted
+                // ones' scalar values; it hands back any other wanted member, and anything
+                // unusual for the code below to read (and to report). Stopping early needs each
+                // member outside arrays back, to mark what is complete.
+                var recorded = 0
                 let scan = trie.scanMembers(
-                    node, scanner.bytes, from: scanner.pos, validating: !fast, valueDepth: depth + 1,
-                    maxDepth: scanner.maxDepth)
+                    node, scanner.bytes, from: scanner.pos, scalars: fast && element < 0 ? nil : scalars,
+                    recorded: &recorded, validating: !fast, valueDepth: depth + 1, maxDepth: scanner.maxDepth)
+                if recorded > 0 { appendScalars(recorded, into: &event) }
                 scanner.pos = scan.pos
                 switch scan.code {
                 case EF_MEMBER_FOUND:
@@ -83,6 +86,28 @@ struct Flattener {
                 guard c == UInt8(ascii: ",") else {
                     throw scanner.fail("expected ',' or '}' but found \(scanner.describe(c))", at: scanner.pos - 1)
                 }
+            }
+        }
+
+        /// Takes the scalars the member scanner recorded, as `value` would have read them.
+        private func appendScalars(_ count: Int, into event: inout FlatEvent) {
+            for s in UnsafeBufferPointer(rebasing: scalars[0..<count]) { appendScalar(s, into: &event) }
+        }
+
+        private func appendScalar(_ s: ef_scalar, into event: inout FlatEvent) {
+            switch Int(s.kind) {
+            case EF_SCALAR_STRING:
+                event.appendInEvent(s.field, .string, range: Int(s.start)..<Int(s.end), number: .nan, element: element)
+            case EF_SCALAR_NUMBER:
+                let range = Int(s.start)..<Int(s.end)
+                let exact = EventNumber.exactValue(UnsafeBufferPointer(rebasing: scanner.bytes[range])) ?? .nan
+                event.appendInEvent(s.field, .number, range: range, number: exact, element: element)
+            case EF_SCALAR_TRUE:
+                event.appendField(s.field, .true, start: Int32(event.values.count), element: element)
+            case EF_SCALAR_FALSE:
+                event.appendField(s.field, .false, start: Int32(event.values.count), element: element)
+            default:
+                event.appendField(s.field, .null, start: Int32(event.values.count), element: element)
             }
         }
 
@@ -111,7 +136,7 @@ struct Flattener {
         private mutating func wanted(_ child: Int, depth: Int, into event: inout FlatEvent) throws(JSONError) -> Bool {
             try value(node: child, depth: depth + 1, into: &event)
             if stopped { return true }
-            if fast && trail.isEmpty && markComplete(child) {
+            if fast && element < 0 && markComplete(child) {
                 stopped = true
                 return true
             }
@@ -162,12 +187,11 @@ struct Flattener {
                 defer { event.arrayEnd[Int(arrayID)] = Int32(event.fields.count) }
                 if try scanner.peek() == UInt8(ascii: "]") { scanner.pos += 1; return }
                 var index: Int32 = 0
+                let parent = element
                 while true {
-                    trail.append(arrayID)
-                    trail.append(index)
-                    trail.append(Int32(event.fields.count))  // the element's first field, if any
+                    element = event.enterElement(arrayID, index, parent: parent)
                     try value(node: node, depth: depth + 1, into: &event)
-                    trail.removeLast(FlatEvent.trailStride)
+                    element = parent
                     if stopped { return }
                     index += 1
                     let c = try scanner.peek()
@@ -183,24 +207,24 @@ struct Flattener {
                 if escaped {
                     let start = Int32(event.values.count)
                     try scanner.decodeString(range, into: &event.values)
-                    event.appendField(id, .string, start: start, trail: currentTrail)
+                    event.appendField(id, .string, start: start, element: element)
                 } else {
-                    event.appendInEvent(id, .string, range: range, number: .nan, trail: currentTrail)
+                    event.appendInEvent(id, .string, range: range, number: .nan, element: element)
                 }
             case UInt8(ascii: "t"):
                 try scanner.literal("true")
-                if id >= 0 { event.appendField(id, .true, start: Int32(event.values.count), trail: currentTrail) }
+                if id >= 0 { event.appendField(id, .true, start: Int32(event.values.count), element: element) }
             case UInt8(ascii: "f"):
                 try scanner.literal("false")
-                if id >= 0 { event.appendField(id, .false, start: Int32(event.values.count), trail: currentTrail) }
+                if id >= 0 { event.appendField(id, .false, start: Int32(event.values.count), element: element) }
             case UInt8(ascii: "n"):
                 try scanner.literal("null")
-                if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), trail: currentTrail) }
+                if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), element: element) }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let range = try scanner.number()
                 if id >= 0 {
                     let exact = EventNumber.exactValue(UnsafeBufferPointer(rebasing: scanner.bytes[range])) ?? .nan
-                    event.appendInEvent(id, .number, range: range, number: exact, trail: currentTrail)
+                    event.appendInEvent(id, .number, range: range, number: exact, element: element)
                 }
             default:
                 throw scanner.fail("unexpected \(scanner.describe(b))")
@@ -215,24 +239,22 @@ struct Flattener {
         event.reset(fieldCount: trie.fieldCount)
         enum Step {
             case visit(JSONValue, node: Int, depth: Int)
-            /// Entering / leaving element `index` of array `arrayID`: the array trail.
+            /// Entering / leaving element `index` of array `arrayID`.
             case enter(Int32, Int32)
             case leave
             /// After the last element of array `arrayID`.
             case close(Int32)
         }
-        var trail: [Int32] = []
+        var element: Int32 = -1
         var nextArrayID: Int32 = 0
         var stack: [Step] = [.visit(json, node: 0, depth: 0)]
         while let step = stack.popLast() {
             switch step {
             case .enter(let arrayID, let index):
-                trail.append(arrayID)
-                trail.append(index)
-                trail.append(Int32(event.fields.count))
+                element = event.enterElement(arrayID, index, parent: element)
                 continue
             case .leave:
-                trail.removeLast(FlatEvent.trailStride)
+                element = event.elements[Int(element)].parent
                 continue
             case .close(let arrayID):
                 event.arrayEnd[Int(arrayID)] = Int32(event.fields.count)
@@ -263,24 +285,22 @@ struct Flattener {
                         stack.append(.enter(arrayID, Int32(i)))
                     }
                 case .string(let s):
-                    if id >= 0 { Self.append(s, .string, id, trail, &event) }
+                    if id >= 0 { Self.append(s, .string, id, element, &event) }
                 case .number(let n):
-                    if id >= 0 { Self.append(n.text, .number, id, trail, &event) }
+                    if id >= 0 { Self.append(n.text, .number, id, element, &event) }
                 case .bool(let b):
-                    if id >= 0 { trail.withUnsafeBufferPointer { event.appendField(id, b ? .true : .false, start: Int32(event.values.count), trail: $0) } }
+                    if id >= 0 { event.appendField(id, b ? .true : .false, start: Int32(event.values.count), element: element) }
                 case .null:
-                    if id >= 0 { trail.withUnsafeBufferPointer { event.appendField(id, .null, start: Int32(event.values.count), trail: $0) } }
+                    if id >= 0 { event.appendField(id, .null, start: Int32(event.values.count), element: element) }
                 }
             }
         }
         return true
     }
 
-    private static func append(_ text: String, _ kind: FlatEvent.Kind, _ id: Int32, _ trail: [Int32], _ event: inout FlatEvent) {
-        trail.withUnsafeBufferPointer { trail in
-            if text.utf8.withContiguousStorageIfAvailable({ event.append(id, kind, bytes: $0, trail: trail) }) == nil {
-                Array(text.utf8).withUnsafeBufferPointer { event.append(id, kind, bytes: $0, trail: trail) }
-            }
+    private static func append(_ text: String, _ kind: FlatEvent.Kind, _ id: Int32, _ element: Int32, _ event: inout FlatEvent) {
+        if text.utf8.withContiguousStorageIfAvailable({ event.append(id, kind, bytes: $0, element: element) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { event.append(id, kind, bytes: $0, element: element) }
         }
     }
 }

@@ -74,6 +74,8 @@ final class SealedPathTrie: @unchecked Sendable {
     private let edgeKeyStart: UnsafeMutableBufferPointer<Int32>
     private let edgeKeyLength: UnsafeMutableBufferPointer<Int32>
     private let edgeChild: UnsafeMutableBufferPointer<Int32>
+    /// Per edge: the field id of its child (-1 for none), for `ef_scan_members` to record.
+    private let edgeField: UnsafeMutableBufferPointer<Int32>
     private let keyBytes: UnsafeMutableBufferPointer<UInt8>
     /// Per node: whether a child has children of its own; only then can a dotted member name
     /// (`"a.b"`) lead anywhere from it.
@@ -126,6 +128,7 @@ final class SealedPathTrie: @unchecked Sendable {
         edgeKeyStart = .copy(keyStarts)
         edgeKeyLength = .copy(keyLengths)
         edgeChild = .copy(children)
+        edgeField = .copy(children.map { fieldID[Int($0)] })
         keyBytes = .copy(bytes)
     }
 
@@ -134,6 +137,7 @@ final class SealedPathTrie: @unchecked Sendable {
         edgeKeyStart.deallocate()
         edgeKeyLength.deallocate()
         edgeChild.deallocate()
+        edgeField.deallocate()
         keyBytes.deallocate()
         subtreeStart.deallocate()
         hasGrandchildren.deallocate()
@@ -171,13 +175,16 @@ final class SealedPathTrie: @unchecked Sendable {
     /// Reads an object's members at `node` in C from `pos`, skipping those no edge names (see
     /// `ef_scan_members`); `edge` in the result indexes the node's edges (`child(of:edge:)`).
     @inline(__always)
+    /// With `scalars`, wanted members' scalar values are recorded there (see `ef_scan_members`).
     func scanMembers(
-        _ node: Int, _ bytes: UnsafeBufferPointer<UInt8>, from pos: Int, validating: Bool, valueDepth: Int, maxDepth: Int
+        _ node: Int, _ bytes: UnsafeBufferPointer<UInt8>, from pos: Int, scalars: UnsafeMutableBufferPointer<ef_scalar>?,
+        recorded: inout Int, validating: Bool, valueDepth: Int, maxDepth: Int
     ) -> ef_member_scan {
         ef_scan_members(
             bytes.baseAddress, bytes.count, pos, keyBytes.baseAddress, edgeKeyStart.baseAddress, edgeKeyLength.baseAddress,
-            Int(edgeStart[node]), Int(edgeStart[node + 1]), hasGrandchildren[node] ? 1 : 0, validating ? 1 : 0, valueDepth,
-            maxDepth)
+            Int(edgeStart[node]), Int(edgeStart[node + 1]), scalars == nil ? nil : edgeField.baseAddress,
+            scalars?.baseAddress, scalars?.count ?? 0, &recorded, hasGrandchildren[node] ? 1 : 0, validating ? 1 : 0,
+            valueDepth, maxDepth)
     }
 
     @inline(__always)
