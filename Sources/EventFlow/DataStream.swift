@@ -18,7 +18,8 @@ public actor DataStream {
         /// Kinesis: the record's data. DynamoDB: the change record without its `dynamodb.SequenceNumber`.
         public var data: [UInt8]
         public var change: JSONValue?
-        /// Arrival time as an offset on the runtime's clock.
+        /// Arrival time as an offset on the runtime's clock (stored as a wall-clock instant:
+        /// negative for a record that arrived before this runtime started).
         public var arrivedAt: Duration
         let sequence: Int
         let shardIndex: Int
