@@ -21,6 +21,11 @@ import Foundation
 //                                        work, prints how long that took, and exits
 //   DurableWorker FILE work              resumes the stored invocations and works them off
 //   DurableWorker FILE records           prints each record in "succeeded" and "failed"
+//   DurableWorker FILE stream FROM TO S  puts "r-FROM" ... "r-(TO-1)" to the Kinesis stream "clicks"
+//                                        while a mapping (failures seeded with S) processes them,
+//                                        then works until every record is checkpointed
+//   DurableWorker FILE stream-report     prints the stream's records and those its on-failure
+//                                        records cover (see StreamWorker.swift)
 //
 // Each step is printed once it has happened ("sent m-3", "processed m-3", "deleted m-3"), so a
 // test that kills it at any moment knows what was acknowledged.
@@ -155,6 +160,11 @@ case "records":
             say("record \(label) \(record["requestPayload"]!.jsonText) \(record["requestContext"]!["condition"]!.stringValue!)")
         }
     }
+case "stream":
+    try await StreamWorker.run(
+        from: Int(arguments[3])!, to: Int(arguments[4])!, seed: UInt64(arguments[5])!, runtime: runtime, storage: storage)
+case "stream-report":
+    try await StreamWorker.report(runtime: runtime)
 case "produce":
     let from = Int(arguments[3])!, to = Int(arguments[4])!
     for i in from..<to {

@@ -51,7 +51,7 @@ let clickMapping = try await EventSourceMapping.create(
         enabled: false, startingPosition: .trimHorizon, bisectBatchOnFunctionError: true, maximumRetryAttempts: 1,
         onFailure: .queue(streamFailures)),
     runtime: runtime)
-for i in 1...8 { await clicks.putRecord(i == 6 ? "poison" : #"{"click":\#(i)}"#, partitionKey: "user-\(i)") }
+for i in 1...8 { try await clicks.putRecord(i == 6 ? "poison" : #"{"click":\#(i)}"#, partitionKey: "user-\(i)") }
 await clickMapping.setEnabled(true)
 await run(for: 10)
 

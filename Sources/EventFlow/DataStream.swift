@@ -1,4 +1,3 @@
-import DequeModule
 import EventPatterns
 import Foundation
 
@@ -19,7 +18,8 @@ public actor DataStream {
         /// Kinesis: the record's data. DynamoDB: the change record without its `dynamodb.SequenceNumber`.
         public var data: [UInt8]
         public var change: JSONValue?
-        /// Arrival time as an offset on the runtime's clock.
+        /// Arrival time as an offset on the runtime's clock (stored as a wall-clock instant:
+        /// negative for a record that arrived before this runtime started).
         public var arrivedAt: Duration
         let sequence: Int
         let shardIndex: Int
@@ -33,15 +33,14 @@ public actor DataStream {
     public nonisolated let retentionPeriod: Duration
     nonisolated let runtime: EventFlowRuntime
 
-    /// Per shard, unexpired records in sequence order (expiry removes from the front).
-    private var shards: [Deque<Record>]
-    /// Per shard, the records retention removed, in sequence order.
-    private var expiredByShard: [[Record]]
-    private var nextSequence = 1
+    /// Where the records are: the runtime's storage (memory, or a SQLite file), by stream name.
+    private nonisolated let store: any StreamStore
+    /// The next sequence number to give (from the store: a reopened stream continues its numbers).
+    private var nextSequence: Int
     private var listeners: [@Sendable () async -> Void] = []
-    /// Records trimmed by retention, whether or not anyone had read them.
-    public private(set) var expiredRecords: [Record] = []
 
+    /// A Kinesis data stream. On durable storage a stream of this name already stored is opened
+    /// with its records; it must have the same shard count.
     public init(
         kinesis name: String, runtime: EventFlowRuntime, shardCount: Int = 1, retentionPeriod: Duration = .seconds(86_400)
     ) throws(AWSError) {
@@ -51,8 +50,8 @@ public actor DataStream {
         self.runtime = runtime
         self.shardCount = max(1, shardCount)
         self.retentionPeriod = retentionPeriod
-        self.shards = Array(repeating: [], count: max(1, shardCount))
-        self.expiredByShard = Array(repeating: [], count: max(1, shardCount))
+        self.store = runtime.storage.streams
+        self.nextSequence = try Self.open(name, kind: .kinesis, shardCount: max(1, shardCount), store: store)
         try runtime.registry.register(self, kind: .stream, name: name, arn: arn)
     }
 
@@ -65,9 +64,19 @@ public actor DataStream {
         self.runtime = runtime
         self.shardCount = max(1, shardCount)
         self.retentionPeriod = .seconds(86_400)
-        self.shards = Array(repeating: [], count: max(1, shardCount))
-        self.expiredByShard = Array(repeating: [], count: max(1, shardCount))
+        self.store = runtime.storage.streams
+        self.nextSequence = try Self.open(table, kind: .dynamodb, shardCount: max(1, shardCount), store: store)
         try runtime.registry.register(self, kind: .stream, name: name, arn: arn)
+    }
+
+    private static func open(_ name: String, kind: Kind, shardCount: Int, store: any StreamStore) throws(AWSError) -> Int {
+        do {
+            return try store.open(stream: name, kind: kind == .kinesis ? "kinesis" : "dynamodb", shardCount: shardCount)
+        } catch let error as StreamStoreError {
+            throw AWSError(.invalidArgument, "cannot open stream \(name): \(error)")
+        } catch {
+            throw AWSError(.internalFailure, "cannot open stream \(name): \(error)")
+        }
     }
 
     public nonisolated func shardId(_ index: Int) -> String {
@@ -75,15 +84,16 @@ public actor DataStream {
         return "shardId-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
     }
 
-    /// Kinesis `PutRecord`: returns the shard id and sequence number.
+    /// Kinesis `PutRecord`: returns the shard id and sequence number once the record is stored
+    /// (on SQLite, once the batch of writes holding it committed).
     @discardableResult
-    public func putRecord(data: [UInt8], partitionKey: String) -> (shardId: String, sequenceNumber: String) {
-        append(data: data, change: nil, partitionKey: partitionKey)
+    public func putRecord(data: [UInt8], partitionKey: String) async throws(AWSError) -> (shardId: String, sequenceNumber: String) {
+        try await append(data: data, change: nil, partitionKey: partitionKey)
     }
 
     @discardableResult
-    public func putRecord(_ text: String, partitionKey: String) -> (shardId: String, sequenceNumber: String) {
-        putRecord(data: Array(text.utf8), partitionKey: partitionKey)
+    public func putRecord(_ text: String, partitionKey: String) async throws(AWSError) -> (shardId: String, sequenceNumber: String) {
+        try await putRecord(data: Array(text.utf8), partitionKey: partitionKey)
     }
 
     /// A DynamoDB item change: `eventName` is INSERT, MODIFY or REMOVE; keys and images are in
@@ -92,26 +102,45 @@ public actor DataStream {
     @discardableResult
     public func putChange(
         eventName: String, keys: JSONValue, newImage: JSONValue? = nil, oldImage: JSONValue? = nil
-    ) -> (shardId: String, sequenceNumber: String) {
+    ) async throws(AWSError) -> (shardId: String, sequenceNumber: String) {
         var members: [JSONMember] = [JSONMember("Keys", keys)]
         if let newImage { members.append(JSONMember("NewImage", newImage)) }
         if let oldImage { members.append(JSONMember("OldImage", oldImage)) }
         let change: JSONValue = ["eventName": .string(eventName), "dynamodb": .object(members)]
-        return append(data: [], change: change, partitionKey: keys.jsonText)
+        return try await append(data: [], change: change, partitionKey: keys.jsonText)
     }
 
-    private func append(data: [UInt8], change: JSONValue?, partitionKey: String) -> (shardId: String, sequenceNumber: String) {
+    private func append(
+        data: [UInt8], change: JSONValue?, partitionKey: String
+    ) async throws(AWSError) -> (shardId: String, sequenceNumber: String) {
         let shard = Self.shard(for: partitionKey, count: shardCount)
+        // Taken before the write: a write that fails leaves a gap (sequence numbers only increase).
         let sequence = nextSequence
         nextSequence += 1
-        let digits = String(sequence)
-        let sequenceNumber = String(repeating: "0", count: max(0, 21 - digits.count)) + digits
-        let record = Record(
-            shardId: shardId(shard), sequenceNumber: sequenceNumber, partitionKey: partitionKey, data: data, change: change,
-            arrivedAt: runtime.clock.now, sequence: sequence, shardIndex: shard)
-        shards[shard].append(record)
+        let stored = StoredStreamRecord(
+            shard: shard, sequence: sequence, partitionKey: partitionKey, data: data, change: change?.jsonText,
+            arrivedAt: runtime.clock.date(at: runtime.clock.now))
+        do {
+            try await store.append(stored, stream: name)
+        } catch {
+            throw AWSError(.internalFailure, "could not put a record to stream \(name): \(error)")
+        }
         for listener in listeners { runtime.performSoon(listener) }
-        return (record.shardId, sequenceNumber)
+        return (shardId(shard), Self.sequenceNumber(sequence))
+    }
+
+    /// The sequence number as AWS prints it: zero-padded to 21 digits.
+    static func sequenceNumber(_ sequence: Int) -> String {
+        let digits = String(sequence)
+        return String(repeating: "0", count: max(0, 21 - digits.count)) + digits
+    }
+
+    /// A stored record as mappings and tests see it, its arrival an offset on the runtime's clock.
+    private func record(_ r: StoredStreamRecord) throws -> Record {
+        Record(
+            shardId: shardId(r.shard), sequenceNumber: Self.sequenceNumber(r.sequence), partitionKey: r.partitionKey, data: r.data,
+            change: try r.change.map { try JSONParser.parse($0) }, arrivedAt: runtime.clock.offset(of: r.arrivedAt),
+            sequence: r.sequence, shardIndex: r.shard)
     }
 
     /// Kinesis maps the partition key's MD5, a 128-bit number, onto equal hash-key ranges.
@@ -127,45 +156,50 @@ public actor DataStream {
     var nextSequenceValue: Int { nextSequence }
 
     /// Unexpired records of a shard with a sequence at or after `from`, oldest first, and the
-    /// sequences of any records at or after `from` that retention has removed.
+    /// records at or after `from` that retention has removed. A store that fails reads nothing
+    /// (logged and recorded; the records stay for the next read).
     func read(shard: Int, from: Int, limit: Int) -> (records: [Record], expired: [Record]) {
         trim()
-        let expired = expiredByShard[shard]
-        let live = shards[shard]
-        let start = Self.firstIndex(in: live, atOrAfter: from)
-        return (Array(live[start..<min(live.count, start + limit)]),
-            Array(expired[Self.firstIndex(in: expired, atOrAfter: from)...]))
-    }
-
-    /// Binary search: the first position whose record has a sequence at or after `sequence`.
-    private static func firstIndex<C: RandomAccessCollection<Record>>(in records: C, atOrAfter sequence: Int) -> C.Index {
-        var lo = records.startIndex
-        var hi = records.endIndex
-        while lo < hi {
-            let mid = records.index(lo, offsetBy: records.distance(from: lo, to: hi) / 2)
-            if records[mid].sequence < sequence { lo = records.index(after: mid) } else { hi = mid }
+        do {
+            return (try store.read(stream: name, shard: shard, from: from, limit: limit).map(record),
+                try store.expired(stream: name, shard: shard, from: from).map(record))
+        } catch {
+            reportStorageFailure("read", error)
+            return ([], [])
         }
-        return lo
     }
 
-    /// The first sequence at or after `offset` on the clock (for `AT_TIMESTAMP`).
-    func firstSequence(arrivedAtOrAfter offset: Duration) -> Int {
-        shards.joined().filter { $0.arrivedAt >= offset }.map(\.sequence).min() ?? nextSequence
+    /// The first sequence at or after `date` (for `AT_TIMESTAMP`).
+    func firstSequence(arrivedAtOrAfter date: Date) -> Int {
+        do { return try store.firstSequence(stream: name, arrivedAtOrAfter: date) ?? nextSequence } catch {
+            reportStorageFailure("find the first record at a timestamp of", error)
+            return nextSequence
+        }
     }
 
     private func trim() {
-        let now = runtime.clock.now
-        for i in shards.indices {
-            while let first = shards[i].first, now - first.arrivedAt >= retentionPeriod {
-                expiredRecords.append(first)
-                expiredByShard[i].append(shards[i].removeFirst())
-            }
+        do { _ = try store.expire(stream: name, arrivedAtOrBefore: runtime.clock.date(at: runtime.clock.now - retentionPeriod)) } catch {
+            reportStorageFailure("expire records of", error)
         }
+    }
+
+    private func reportStorageFailure(_ action: String, _ error: any Error) {
+        runtime.reportStorageFailure("could not \(action) stream \(name): \(error)", resource: arn, metadata: ["stream": "\(name)"])
     }
 
     /// Every unexpired record, shard by shard (for inspection in tests).
     public var records: [Record] {
         trim()
-        return Array(shards.joined())
+        return stored(expired: false)
+    }
+
+    /// Records trimmed by retention, whether or not anyone had read them, shard by shard.
+    public var expiredRecords: [Record] { stored(expired: true) }
+
+    private func stored(expired: Bool) -> [Record] {
+        do { return try store.records(stream: name, expired: expired).map(record) } catch {
+            reportStorageFailure("list the records of", error)
+            return []
+        }
     }
 }

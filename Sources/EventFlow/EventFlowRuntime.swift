@@ -116,10 +116,19 @@ public actor EventFlowRuntime {
     /// The runtime keeps every mapping alive until it is deleted, as Lambda does.
     private var mappingsBySourceAndFunction: [String: EventSourceMapping] = [:]
 
-    /// Registers a mapping; returns the UUID of an existing one for the same pair instead.
-    func registerMapping(source: String, function: String, mapping: EventSourceMapping) -> String? {
+    /// Why a mapping could not be registered.
+    enum MappingConflict {
+        /// A mapping of the same source and function exists: its UUID.
+        case sameSourceAndFunction(String)
+        /// A mapping of another source or function has the UUID asked for.
+        case sameUUID
+    }
+
+    /// Registers a mapping, or says which existing one stands in the way.
+    func registerMapping(source: String, function: String, mapping: EventSourceMapping) -> MappingConflict? {
         let key = source + "\u{0}" + function
-        if let existing = mappingsBySourceAndFunction[key] { return existing.uuid }
+        if let existing = mappingsBySourceAndFunction[key] { return .sameSourceAndFunction(existing.uuid) }
+        if mappingsBySourceAndFunction.values.contains(where: { $0.uuid == mapping.uuid }) { return .sameUUID }
         mappingsBySourceAndFunction[key] = mapping
         return nil
     }

@@ -117,9 +117,7 @@ public actor Queue {
 
     /// A store failure in a call that cannot throw: logged and recorded; nothing was changed.
     private func reportStorageFailure(_ action: String, _ error: any Error) {
-        let failure = storageFailure(action, error)
-        runtime.record(.storageFailed, resource: arn, id: "", reason: failure.message)
-        runtime.logger.error("\(failure.message)", metadata: ["queue": "\(name)"])
+        runtime.reportStorageFailure(storageFailure(action, error).message, resource: arn, metadata: ["queue": "\(name)"])
     }
 
     /// A message as the queue's API shows it, times as offsets on the runtime's clock.

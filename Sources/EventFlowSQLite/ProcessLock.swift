@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,7 +10,8 @@ import Darwin
 /// second process opening the same database gets a clear error instead of sharing it. The
 /// operating system releases it when the process ends, however it ends.
 final class ProcessLock: Sendable {
-    private let descriptor: Int32
+    /// The lock file's descriptor; -1 once released.
+    private let descriptor: Mutex<Int32>
 
     init(databasePath: String) throws(SQLiteStorageError) {
         let lockPath = databasePath + ".lock"
@@ -24,11 +26,18 @@ final class ProcessLock: Sendable {
             if busy { throw .inUse(path: databasePath) }
             throw .cannotOpen(path: databasePath, reason: "cannot lock \(lockPath): \(reason)")
         }
-        descriptor = fd
+        descriptor = Mutex(fd)
     }
 
-    deinit {
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
+    /// Lets go of the lock (at most once; the deinit does it otherwise).
+    func release() {
+        descriptor.withLock { fd in
+            guard fd >= 0 else { return }
+            flock(fd, LOCK_UN)
+            close(fd)
+            fd = -1
+        }
     }
+
+    deinit { release() }
 }

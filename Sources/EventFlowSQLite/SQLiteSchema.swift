@@ -46,6 +46,36 @@ enum SQLiteSchema {
                     CREATE INDEX async_invocation_by_function ON async_invocation(function, seq);
                     """)
         }
+        migrator.registerMigration("v3: stream records and mapping checkpoints") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE stream (
+                        name TEXT PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        shard_count INTEGER NOT NULL,
+                        next_sequence INTEGER NOT NULL
+                    );
+                    CREATE TABLE stream_record (
+                        stream TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        shard INTEGER NOT NULL,
+                        partition_key TEXT NOT NULL,
+                        data BLOB NOT NULL,
+                        change TEXT,
+                        arrived_at INTEGER NOT NULL,
+                        expired INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (stream, seq)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX stream_record_shard ON stream_record(stream, shard, expired, seq);
+                    CREATE INDEX stream_record_arrival ON stream_record(stream, expired, arrived_at);
+                    CREATE TABLE mapping_checkpoint (
+                        mapping TEXT NOT NULL,
+                        shard INTEGER NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        PRIMARY KEY (mapping, shard)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -28,6 +28,8 @@ public final class SQLiteStorage: RuntimeStorage {
     public let commits: CommitPolicy
     public let queues: any QueueStore
     public let invocations: any AsyncInvocationStore
+    public let streams: any StreamStore
+    public let checkpoints: any CheckpointStore
     let database: DatabasePool
     let batcher: SQLiteCommitBatcher
     private let lock: ProcessLock
@@ -53,11 +55,22 @@ public final class SQLiteStorage: RuntimeStorage {
         batcher = SQLiteCommitBatcher(database: database, maxOperations: commits.maxOperations, maxDelay: commits.maxDelay)
         queues = SQLiteQueueStore(database: database, batcher: batcher)
         invocations = SQLiteAsyncInvocationStore(database: database, batcher: batcher)
+        streams = SQLiteStreamStore(database: database, batcher: batcher)
+        checkpoints = SQLiteCheckpointStore(database: database, batcher: batcher)
     }
 
     /// Batched transactions committed so far and the writes they held (a write per transaction
     /// with `.perOperation`).
     public var committedBatches: (transactions: Int, writes: Int) { batcher.committed }
+
+    /// Closes the file and releases its lock, so that another `SQLiteStorage` (in this process
+    /// or another) may open it: a runtime's stop, as far as the file is concerned. Call it once
+    /// nothing writes any more (after `settle()` or `stop(waitingUpTo:)`); any later call of its
+    /// stores throws GRDB's error for a closed database.
+    public func close() throws {
+        try database.close()
+        lock.release()
+    }
 
     /// The schema versions applied to the file, oldest first.
     public func appliedMigrations() throws -> [String] {

@@ -68,7 +68,7 @@ struct SQLiteStorageTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let storage = try SQLiteStorage(path: scratch.path("flow.db"))
-        #expect(try storage.appliedMigrations() == ["v1: queue messages", "v2: async invocations"])
+        #expect(try storage.appliedMigrations() == ["v1: queue messages", "v2: async invocations", "v3: stream records and mapping checkpoints"])
         #expect(storage.synchronous == .normal)
     }
 
@@ -99,33 +99,44 @@ struct SQLiteStorageTests {
 
     struct FileSystemUnavailable: Error { var reason: String }
 
-    @Test("a full disk fails the send that could not be stored, with a clear error; what was stored stays", .enabled(if: getuid() == 0))
-    func diskFull() async throws {
+    /// Runs `body` on a SQLite file in a fresh 1 MB file system (closed and unmounted afterwards).
+    static func onSmallDisk(_ body: (SQLiteStorage) async throws -> Void) async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let mountPoint = try Self.mountSmallFileSystem(scratch, size: "1m")
+        let mountPoint = try mountSmallFileSystem(scratch, size: "1m")
         defer { _ = try? run("/bin/umount", [mountPoint]) }
         let storage = try SQLiteStorage(path: mountPoint + "/flow.db")
-        let runtime = EventFlowRuntime.testing(storage: storage)
-        let q = try Queue(name: "jobs", runtime: runtime)
-        var sent = 0
-        var failure: AWSError?
-        while failure == nil && sent < 10_000 {
-            do {
-                try await q.send(String(repeating: "x", count: 1_000) + String(sent))
-                sent += 1
-            } catch {
-                failure = error
-            }
+        defer { try? storage.close() }
+        try await body(storage)
+    }
+
+    /// Calls `write(0)`, `write(1)`, … until one throws (10,000 calls at most): how many
+    /// returned, and the error of the one that threw.
+    static func writeUntilFailure(_ write: (Int) async throws(AWSError) -> Void) async -> (written: Int, failure: AWSError?) {
+        var written = 0
+        while written < 10_000 {
+            do { try await write(written) } catch { return (written, error) }
+            written += 1
         }
-        let error = try #require(failure)
-        #expect(error.code == .internalFailure)
-        #expect(error.httpStatus == 500)
-        #expect(error.message.hasPrefix("could not send a message to queue jobs: "))
-        #expect(error.message.contains("full"))
-        #expect(sent > 10)
-        #expect(await q.approximateNumberOfMessages == sent)
-        #expect(await q.messages.first?.body == String(repeating: "x", count: 1_000) + "0")
+        return (written, nil)
+    }
+
+    @Test("a full disk fails the send that could not be stored, with a clear error; what was stored stays", .enabled(if: getuid() == 0))
+    func diskFull() async throws {
+        try await Self.onSmallDisk { storage in
+            let q = try Queue(name: "jobs", runtime: EventFlowRuntime.testing(storage: storage))
+            let (sent, failure) = await Self.writeUntilFailure { n throws(AWSError) in
+                try await q.send(String(repeating: "x", count: 1_000) + String(n))
+            }
+            let error = try #require(failure)
+            #expect(error.code == .internalFailure)
+            #expect(error.httpStatus == 500)
+            #expect(error.message.hasPrefix("could not send a message to queue jobs: "))
+            #expect(error.message.contains("full"))
+            #expect(sent > 10)
+            #expect(await q.approximateNumberOfMessages == sent)
+            #expect(await q.messages.first?.body == String(repeating: "x", count: 1_000) + "0")
+        }
     }
 
     @Test("a database on a read-only file system is refused at open with a clear error; nothing stored is lost", .enabled(if: getuid() == 0))

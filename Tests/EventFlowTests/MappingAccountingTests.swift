@@ -70,7 +70,7 @@ struct MappingAccountingTests {
             runtime: h.runtime)
         let put = 150
         for i in 0..<put {
-            await stream.putRecord(#"{"n":\#(i),"keep":\#(rng.chance(80))}"#, partitionKey: "k\(rng.next() % 10)")
+            try await stream.putRecord(#"{"n":\#(i),"keep":\#(rng.chance(80))}"#, partitionKey: "k\(rng.next() % 10)")
             if rng.chance(10) { await h.advance(by: .seconds(1)) }
         }
         // Long enough for infinite retries to end by age or by the 24-hour retention.

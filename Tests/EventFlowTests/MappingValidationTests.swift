@@ -94,6 +94,21 @@ struct MappingValidationTests {
             _ = try await EventSourceMapping.create(
                 source: .stream(stream), function: fn, configuration: .init(startingPosition: .latest), runtime: h.runtime)
         }
+        // A UUID given at creation (to resume a stream mapping's checkpoints) names one mapping only.
+        let other = try LambdaFunction<JSONValue, JSONValue>(name: "other", runtime: h.runtime) { _, _ in .null }
+        await #expect(throws: AWSError(.resourceConflict, "An event source mapping with UUID \(onStream.uuid) already exists")) {
+            _ = try await EventSourceMapping.create(
+                source: .stream(stream), function: other, configuration: .init(startingPosition: .latest), uuid: onStream.uuid,
+                runtime: h.runtime)
+        }
+        await #expect(throws: AWSError(.invalidParameterValue, "the UUID of an event source mapping must not be empty")) {
+            _ = try await EventSourceMapping.create(
+                source: .stream(stream), function: other, configuration: .init(startingPosition: .latest), uuid: "", runtime: h.runtime)
+        }
+        let named = try await EventSourceMapping.create(
+            source: .stream(stream), function: other, configuration: .init(startingPosition: .latest), uuid: "events-other",
+            runtime: h.runtime)
+        #expect(named.uuid == "events-other")
     }
 
     @Test("update revalidates and keeps the old settings when the change is invalid")

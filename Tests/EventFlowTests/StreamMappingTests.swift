@@ -10,15 +10,15 @@ struct StreamMappingTests {
         return String(repeating: "0", count: 21 - d.count) + d
     }
 
-    @Test("a Kinesis batch arrives exactly as Lambda delivers it, in order")
-    func kinesisRecordShape() async throws {
-        let h = Harness()
+    @Test("a Kinesis batch arrives exactly as Lambda delivers it, in order", arguments: StoreKind.allCases)
+    func kinesisRecordShape(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(kinesis: "clicks", runtime: h.runtime)
         let log = BatchLog()
         let fn = try h.recorder("consumer", log, \.kinesisText)
         _ = try await EventSourceMapping.create(
             source: .stream(stream), function: fn, configuration: .init(startingPosition: .trimHorizon), runtime: h.runtime)
-        await stream.putRecord("Hello", partitionKey: "1")
+        try await stream.putRecord("Hello", partitionKey: "1")
         await h.settle()
         #expect(
             await log.payloads.map(\.jsonText) == [
@@ -26,9 +26,9 @@ struct StreamMappingTests {
             ])
     }
 
-    @Test("bisect on error isolates the poison record and sends its batch info to the on-failure queue")
-    func bisectIsolatesPoison() async throws {
-        let h = Harness()
+    @Test("bisect on error isolates the poison record and sends its batch info to the on-failure queue", arguments: StoreKind.allCases)
+    func bisectIsolatesPoison(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(kinesis: "orders", runtime: h.runtime)
         let failures = try Queue(name: "stream-failures", runtime: h.runtime)
         let log = BatchLog()
@@ -43,7 +43,7 @@ struct StreamMappingTests {
                 enabled: false, startingPosition: .trimHorizon, bisectBatchOnFunctionError: true, maximumRetryAttempts: 2,
                 onFailure: .queue(failures)),
             runtime: h.runtime)
-        for i in 1...10 { await stream.putRecord(String(i), partitionKey: "k\(i)") }
+        for i in 1...10 { try await stream.putRecord(String(i), partitionKey: "k\(i)") }
         await mapping.setEnabled(true)
         await h.settle()
         let all = (1...10).map(String.init)
@@ -66,9 +66,9 @@ struct StreamMappingTests {
         #expect(await mapping.failureRecords.count == 1)
     }
 
-    @Test("without bisect the whole batch blocks the shard until retries run out")
-    func retriesBlockTheShard() async throws {
-        let h = Harness()
+    @Test("without bisect the whole batch blocks the shard until retries run out", arguments: StoreKind.allCases)
+    func retriesBlockTheShard(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(kinesis: "s", runtime: h.runtime)
         let log = BatchLog()
         let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
@@ -79,9 +79,9 @@ struct StreamMappingTests {
         let mapping = try await EventSourceMapping.create(
             source: .stream(stream), function: fn,
             configuration: .init(batchSize: 2, startingPosition: .trimHorizon, maximumRetryAttempts: 1), runtime: h.runtime)
-        await stream.putRecord("bad", partitionKey: "p")
-        await stream.putRecord("x", partitionKey: "p")
-        await stream.putRecord("y", partitionKey: "p")
+        try await stream.putRecord("bad", partitionKey: "p")
+        try await stream.putRecord("x", partitionKey: "p")
+        try await stream.putRecord("y", partitionKey: "p")
         await h.settle()
         #expect(await log.batches == [["bad", "x"]])
         await h.advance(by: .seconds(1))
@@ -94,9 +94,9 @@ struct StreamMappingTests {
         #expect(stats.recordsSucceeded == 1)
     }
 
-    @Test("ReportBatchItemFailures: the lowest reported sequence number is the checkpoint")
-    func checkpoint() async throws {
-        let h = Harness()
+    @Test("ReportBatchItemFailures: the lowest reported sequence number is the checkpoint", arguments: StoreKind.allCases)
+    func checkpoint(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(kinesis: "s", runtime: h.runtime)
         let log = BatchLog()
         let calls = AttemptLog()
@@ -113,15 +113,15 @@ struct StreamMappingTests {
         let mapping = try await EventSourceMapping.create(
             source: .stream(stream), function: fn,
             configuration: .init(reportBatchItemFailures: true, startingPosition: .trimHorizon), runtime: h.runtime)
-        for i in 1...5 { await stream.putRecord(String(i), partitionKey: "p") }
+        for i in 1...5 { try await stream.putRecord(String(i), partitionKey: "p") }
         await h.advance(by: .seconds(1))
         #expect(await log.batches == [["1", "2", "3", "4", "5"], ["2", "3", "4", "5"]])
         #expect(await mapping.statistics.recordsSucceeded == 5)
     }
 
-    @Test("MaximumRecordAgeInSeconds: an old batch is given up with RecordAgeExceeded, without responseContext")
-    func recordAge() async throws {
-        let h = Harness()
+    @Test("MaximumRecordAgeInSeconds: an old batch is given up with RecordAgeExceeded, without responseContext", arguments: StoreKind.allCases)
+    func recordAge(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(kinesis: "s", runtime: h.runtime)
         let failures = try Queue(name: "f", runtime: h.runtime)
         let calls = AttemptLog()
@@ -133,7 +133,7 @@ struct StreamMappingTests {
             source: .stream(stream), function: fn,
             configuration: .init(startingPosition: .trimHorizon, maximumRecordAgeInSeconds: 60, onFailure: .queue(failures)),
             runtime: h.runtime)
-        await stream.putRecord("r", partitionKey: "p")
+        try await stream.putRecord("r", partitionKey: "p")
         for _ in 0..<130 { await h.advance(by: .seconds(1)) }
         // Attempts at 0, 1, 3, 7, 15, 31 and 63 s: the last finds the record 63 s old.
         #expect(await calls.values.count == 6)
@@ -145,16 +145,16 @@ struct StreamMappingTests {
         #expect(await mapping.statistics.recordsSentToOnFailure == 1)
     }
 
-    @Test("throttling retries without using attempts until the record is too old")
-    func throttledUntilTooOld() async throws {
-        let h = Harness()
+    @Test("throttling retries without using attempts until the record is too old", arguments: StoreKind.allCases)
+    func throttledUntilTooOld(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(kinesis: "s", runtime: h.runtime)
         let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime, reservedConcurrency: 0) { _, _ in .null }
         let mapping = try await EventSourceMapping.create(
             source: .stream(stream), function: fn,
             configuration: .init(startingPosition: .trimHorizon, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: 60),
             runtime: h.runtime)
-        await stream.putRecord("r", partitionKey: "p")
+        try await stream.putRecord("r", partitionKey: "p")
         for _ in 0..<70 { await h.advance(by: .seconds(1)) }
         let record = try #require(await mapping.failureRecords.first)
         #expect(record["requestContext"]?["condition"] == "RecordAgeExceeded")
@@ -162,9 +162,9 @@ struct StreamMappingTests {
         #expect(await mapping.statistics.throttles == 6)
     }
 
-    @Test("DynamoDB stream: filters on eventName and images; records as Lambda delivers them")
-    func dynamoDB() async throws {
-        let h = Harness()
+    @Test("DynamoDB stream: filters on eventName and images; records as Lambda delivers them", arguments: StoreKind.allCases)
+    func dynamoDB(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(dynamoDBTable: "Users", runtime: h.runtime)
         let log = BatchLog()
         let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
@@ -177,9 +177,9 @@ struct StreamMappingTests {
                 filters: [#"{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"status": {"S": ["active"]}}}}"#],
                 startingPosition: .trimHorizon),
             runtime: h.runtime)
-        await stream.putChange(eventName: "INSERT", keys: ["Id": ["N": "1"]], newImage: ["Id": ["N": "1"], "status": ["S": "active"]])
-        await stream.putChange(eventName: "INSERT", keys: ["Id": ["N": "2"]], newImage: ["Id": ["N": "2"], "status": ["S": "new"]])
-        await stream.putChange(
+        try await stream.putChange(eventName: "INSERT", keys: ["Id": ["N": "1"]], newImage: ["Id": ["N": "1"], "status": ["S": "active"]])
+        try await stream.putChange(eventName: "INSERT", keys: ["Id": ["N": "2"]], newImage: ["Id": ["N": "2"], "status": ["S": "new"]])
+        try await stream.putChange(
             eventName: "MODIFY", keys: ["Id": ["N": "1"]], newImage: ["Id": ["N": "1"], "status": ["S": "active"]],
             oldImage: ["Id": ["N": "1"], "status": ["S": "active"]])
         await h.settle()
@@ -190,13 +190,13 @@ struct StreamMappingTests {
         #expect(await mapping.statistics.recordsFilteredOut == 2)
     }
 
-    @Test("starting positions: LATEST skips what came before; AT_TIMESTAMP starts at the first record at or after it")
-    func startingPositions() async throws {
-        let h = Harness()
+    @Test("starting positions: LATEST skips what came before; AT_TIMESTAMP starts at the first record at or after it", arguments: StoreKind.allCases)
+    func startingPositions(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(kinesis: "s", runtime: h.runtime)
-        await stream.putRecord("before", partitionKey: "p")
+        try await stream.putRecord("before", partitionKey: "p")
         await h.advance(by: .seconds(10))
-        await stream.putRecord("at 10 s", partitionKey: "p")
+        try await stream.putRecord("at 10 s", partitionKey: "p")
         let latestLog = BatchLog()
         let latest = try h.recorder("latest", latestLog, \.kinesisText)
         let stampLog = BatchLog()
@@ -206,15 +206,15 @@ struct StreamMappingTests {
         _ = try await EventSourceMapping.create(
             source: .stream(stream), function: stamped,
             configuration: .init(startingPosition: .atTimestamp(Harness.start.addingTimeInterval(5))), runtime: h.runtime)
-        await stream.putRecord("after", partitionKey: "p")
+        try await stream.putRecord("after", partitionKey: "p")
         await h.settle()
         #expect(await latestLog.batches.joined().map { $0 } == ["after"])
         #expect(await stampLog.batches.joined().map { $0 } == ["at 10 s", "after"])
     }
 
-    @Test("ParallelizationFactor: records of one partition key stay in order across concurrent lanes")
-    func parallelization() async throws {
-        let h = Harness()
+    @Test("ParallelizationFactor: records of one partition key stay in order across concurrent lanes", arguments: StoreKind.allCases)
+    func parallelization(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(kinesis: "s", runtime: h.runtime, shardCount: 2)
         let log = BatchLog()
         let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in
@@ -225,7 +225,7 @@ struct StreamMappingTests {
             source: .stream(stream), function: fn,
             configuration: .init(batchSize: 3, enabled: false, startingPosition: .trimHorizon, parallelizationFactor: 4),
             runtime: h.runtime)
-        for i in 0..<40 { await stream.putRecord(String(i), partitionKey: "key\(i % 8)") }
+        for i in 0..<40 { try await stream.putRecord(String(i), partitionKey: "key\(i % 8)") }
         await mapping.setEnabled(true)
         await h.settle()
         let delivered = await log.batches.joined().map { $0 }
@@ -238,9 +238,9 @@ struct StreamMappingTests {
         #expect(await log.batches.allSatisfy { $0.count <= 3 })
     }
 
-    @Test("filtering on Kinesis data: decoded JSON matched, non-JSON data dropped, only matches delivered")
-    func kinesisFiltering() async throws {
-        let h = Harness()
+    @Test("filtering on Kinesis data: decoded JSON matched, non-JSON data dropped, only matches delivered", arguments: StoreKind.allCases)
+    func kinesisFiltering(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(kinesis: "s", runtime: h.runtime)
         let log = BatchLog()
         let fn = try h.recorder("consumer", log, \.kinesisText)
@@ -248,26 +248,26 @@ struct StreamMappingTests {
             source: .stream(stream), function: fn,
             configuration: .init(filters: [#"{"data": {"level": ["error"]}}"#], startingPosition: .trimHorizon),
             runtime: h.runtime)
-        await stream.putRecord(#"{"level":"error","n":1}"#, partitionKey: "p")
-        await stream.putRecord(#"{"level":"info","n":2}"#, partitionKey: "p")
-        await stream.putRecord("level=error", partitionKey: "p")
-        await stream.putRecord(#"{"level":"error","n":4}"#, partitionKey: "p")
+        try await stream.putRecord(#"{"level":"error","n":1}"#, partitionKey: "p")
+        try await stream.putRecord(#"{"level":"info","n":2}"#, partitionKey: "p")
+        try await stream.putRecord("level=error", partitionKey: "p")
+        try await stream.putRecord(#"{"level":"error","n":4}"#, partitionKey: "p")
         await h.settle()
         #expect(await log.batches.joined().map { $0 } == [#"{"level":"error","n":1}"#, #"{"level":"error","n":4}"#])
         #expect(await mapping.statistics.recordsFilteredOut == 2)
     }
 
-    @Test("records that expire before a paused mapping reads them are counted, not lost silently")
-    func expiry() async throws {
-        let h = Harness()
+    @Test("records that expire before a paused mapping reads them are counted, not lost silently", arguments: StoreKind.allCases)
+    func expiry(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(kinesis: "s", runtime: h.runtime, retentionPeriod: .seconds(3600))
         let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { _, _ in .null }
         let mapping = try await EventSourceMapping.create(
             source: .stream(stream), function: fn, configuration: .init(enabled: false, startingPosition: .trimHorizon),
             runtime: h.runtime)
-        await stream.putRecord("a", partitionKey: "p")
+        try await stream.putRecord("a", partitionKey: "p")
         await h.advance(by: .seconds(3600))
-        await stream.putRecord("b", partitionKey: "p")
+        try await stream.putRecord("b", partitionKey: "p")
         await mapping.setEnabled(true)
         await h.settle()
         let stats = await mapping.statistics
@@ -276,19 +276,19 @@ struct StreamMappingTests {
         #expect(await stream.expiredRecords.map { String(decoding: $0.data, as: UTF8.self) } == ["a"])
     }
 
-    @Test("changing ParallelizationFactor rebuilds the lanes without skipping a record")
-    func changeParallelization() async throws {
-        let h = Harness()
+    @Test("changing ParallelizationFactor rebuilds the lanes without skipping a record", arguments: StoreKind.allCases)
+    func changeParallelization(store: StoreKind) async throws {
+        let h = try Harness(store: store)
         let stream = try DataStream(kinesis: "s", runtime: h.runtime, shardCount: 2)
         let log = BatchLog()
         let fn = try h.recorder("consumer", log, \.kinesisText)
         let mapping = try await EventSourceMapping.create(
             source: .stream(stream), function: fn,
             configuration: .init(batchSize: 4, startingPosition: .trimHorizon, parallelizationFactor: 3), runtime: h.runtime)
-        for i in 0..<30 { await stream.putRecord(String(i), partitionKey: "k\(i % 7)") }
+        for i in 0..<30 { try await stream.putRecord(String(i), partitionKey: "k\(i % 7)") }
         await h.settle()
         try await mapping.update { $0.parallelizationFactor = 1 }
-        for i in 30..<60 { await stream.putRecord(String(i), partitionKey: "k\(i % 7)") }
+        for i in 30..<60 { try await stream.putRecord(String(i), partitionKey: "k\(i % 7)") }
         await h.settle()
         let delivered = Set(await log.batches.joined())
         #expect(delivered == Set((0..<60).map(String.init)))

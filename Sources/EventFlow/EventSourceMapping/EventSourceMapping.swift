@@ -56,6 +56,8 @@ public actor EventSourceMapping {
     var lanes: [LaneKey: Lane] = [:]
     /// Set when `ParallelizationFactor` changed; the lanes are rebuilt once none is busy.
     var relanePending = false
+    /// Per shard, the checkpoint last stored (see `storeCheckpoint`).
+    var savedCheckpoints: [Int: Int] = [:]
     var scheduledWakes: Set<String> = []
     private var busyCount = 0
     private var quietWaiters: [CheckedContinuation<Void, Never>] = []
@@ -75,18 +77,35 @@ public actor EventSourceMapping {
 
     /// `CreateEventSourceMapping`: validates the configuration against the source type, refuses a
     /// second mapping of the same source and function, and starts polling when enabled.
+    ///
+    /// `uuid` names the mapping (a new one by default). After a restart on durable storage, a
+    /// stream mapping created again with its earlier UUID resumes each shard from its stored
+    /// checkpoint rather than from its starting position; records after the checkpoint are
+    /// delivered again (at least once).
     public static func create(
         source: MappingSource, function: any BatchInvocable, configuration: EventSourceMappingConfiguration = .init(),
-        runtime: EventFlowRuntime
+        uuid: String? = nil, runtime: EventFlowRuntime
     ) async throws(LambdaError) -> EventSourceMapping {
         let settings = try ResolvedMappingSettings(configuration, source: source)
+        if let uuid, uuid.isEmpty { throw AWSError.invalidParameter("the UUID of an event source mapping must not be empty") }
         let mapping = EventSourceMapping(
-            uuid: runtime.ids.make(), source: source, function: function, configuration: configuration, settings: settings,
+            uuid: uuid ?? runtime.ids.make(), source: source, function: function, configuration: configuration, settings: settings,
             runtime: runtime)
-        if let existing = await runtime.registerMapping(source: source.arn, function: function.functionArn, mapping: mapping) {
-            throw AWSError(.resourceConflict, Self.conflictMessage(source, function, existing))
+        var checkpoints: [Int: Int] = [:]
+        if case .stream = source {
+            do { checkpoints = try runtime.storage.checkpoints.checkpoints(mapping: mapping.uuid) } catch {
+                throw AWSError(.internalFailure, "could not read the checkpoints of event source mapping \(mapping.uuid): \(error)")
+            }
         }
-        await mapping.attach()
+        switch await runtime.registerMapping(source: source.arn, function: function.functionArn, mapping: mapping) {
+        case .sameSourceAndFunction(let existing)?:
+            throw AWSError(.resourceConflict, Self.conflictMessage(source, function, existing))
+        case .sameUUID?:
+            throw AWSError(.resourceConflict, "An event source mapping with UUID \(mapping.uuid) already exists")
+        case nil:
+            break
+        }
+        await mapping.attach(checkpoints: checkpoints)
         return mapping
     }
 
@@ -101,7 +120,9 @@ public actor EventSourceMapping {
         }
     }
 
-    private func attach() async {
+    /// Starts listening to the source; a stream's shards start at their checkpoints, those
+    /// without one at the starting position.
+    private func attach(checkpoints: [Int: Int]) async {
         switch source {
         case .queue(let q):
             await q.addSendListener { [weak self] in await self?.pollQueue() }
@@ -111,9 +132,10 @@ public actor EventSourceMapping {
             case .trimHorizon: start = 0
             case .latest: start = await s.nextSequenceValue
             case .atTimestamp(let date):
-                start = await s.firstSequence(arrivedAtOrAfter: .seconds(date.timeIntervalSince(runtime.clock.startDate)))
+                start = await s.firstSequence(arrivedAtOrAfter: date)
             }
-            setLanes(shards: 0..<s.shardCount) { _ in start }
+            savedCheckpoints = checkpoints
+            setLanes(shards: 0..<s.shardCount) { checkpoints[$0] ?? start }
             await s.addPutListener { [weak self] in await self?.pollStream() }
         }
         wake()
@@ -178,12 +200,19 @@ public actor EventSourceMapping {
         wake()
     }
 
-    /// Stops polling, waits for the batch in flight to finish and removes the mapping. Records
-    /// not yet delivered stay in the source.
+    /// Stops polling, waits for the batch in flight to finish and removes the mapping and its
+    /// checkpoints. Records not yet delivered stay in the source.
     public func delete() async {
         state = .deleting
         while busyCount > 0 {
             await withCheckedContinuation { quietWaiters.append($0) }
+        }
+        if case .stream = source {
+            do { try runtime.storage.checkpoints.remove(mapping: uuid) } catch {
+                runtime.reportStorageFailure(
+                    "could not remove the checkpoints of event source mapping \(uuid): \(error)", resource: uuid,
+                    metadata: ["mapping": "\(uuid)"])
+            }
         }
         await runtime.unregisterMapping(source: source.arn, function: function.functionArn)
     }

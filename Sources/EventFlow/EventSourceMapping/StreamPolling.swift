@@ -133,6 +133,7 @@ extension EventSourceMapping {
             if !failed {
                 finish(key, batch)
                 statistics.recordsSucceeded += batch.records.count
+                await storeCheckpoint(ofShard: key.shard)
                 continue
             }
             batch.attempts += 1
@@ -234,6 +235,8 @@ extension EventSourceMapping {
         lanes[key]!.position = max(lanes[key]!.position, batch.scanEnd + 1)
     }
 
+    /// Gives up on the head batch: its record goes to the on-failure destination (a queue's in
+    /// the same transaction as the shard's checkpoint), or it is a logged, counted drop.
     private func giveUp(_ key: LaneKey, _ batch: PendingBatch, _ condition: BatchRecords.StreamCondition, stream: DataStream) async {
         finish(key, batch)
         let record = BatchRecords.streamFailure(
@@ -241,17 +244,26 @@ extension EventSourceMapping {
             invokeCount: batch.attempts, timestamp: runtime.clock.date(at: runtime.clock.now), batch: batch.records,
             stream: stream, runtime: runtime)
         failureRecords.append(record)
+        let id = batch.lastRequestId ?? stream.arn
         var delivered = false
-        if let target = settings.onFailure {
-            delivered = await runtime.deliver(
-                Delivery(.json(record)), to: target.deliveryTarget, from: uuid, id: batch.lastRequestId ?? stream.arn)
-        } else {
+        var outbox = Outbox()
+        switch settings.onFailure {
+        case .queue(let queue)?:
+            delivered = outbox.add(record.jsonText, to: queue, from: uuid, id: id, runtime: runtime)
+        case let target?:
+            delivered = await runtime.deliver(Delivery(.json(record)), to: target.deliveryTarget, from: uuid, id: id)
+        case nil:
             runtime.record(
-                .dropped, resource: uuid, id: batch.lastRequestId ?? stream.arn,
+                .dropped, resource: uuid, id: id,
                 reason: "gave up on \(batch.records.count) records of \(stream.name): \(condition.rawValue); no on-failure destination")
             runtime.logger.warning(
                 "\(function.name): gave up on \(batch.records.count) records of \(stream.name): \(condition.rawValue)",
                 metadata: ["function": "\(function.name)", "stream": "\(stream.name)"])
+        }
+        if await storeCheckpoint(ofShard: key.shard, outbox: outbox.messages) {
+            await outbox.announce(from: uuid, id: id, runtime: runtime)
+        } else if !outbox.messages.isEmpty {
+            delivered = false
         }
         if delivered {
             statistics.recordsSentToOnFailure += batch.records.count

@@ -6,16 +6,22 @@ import Synchronization
 public protocol RuntimeStorage: Sendable {
     var queues: any QueueStore { get }
     var invocations: any AsyncInvocationStore { get }
+    var streams: any StreamStore { get }
+    var checkpoints: any CheckpointStore { get }
 }
 
 /// Everything in this process's memory: lost when it ends.
 public final class InMemoryStorage: RuntimeStorage {
     public let queues: any QueueStore
     public let invocations: any AsyncInvocationStore
+    public let streams: any StreamStore
+    public let checkpoints: any CheckpointStore
     public init() {
         let queues = InMemoryQueueStore()
         self.queues = queues
         self.invocations = InMemoryAsyncInvocationStore(queues: queues)
+        self.streams = InMemoryStreamStore()
+        self.checkpoints = InMemoryCheckpointStore(queues: queues)
     }
 }
 
