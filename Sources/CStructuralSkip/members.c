@@ -46,34 +46,70 @@ static inline ef_member_scan em_result(long pos, long code, long edge) {
 // A wanted member's value read here when it is a scalar that needs nothing more than its
 // bounds: a plain ASCII string, a valid number, or a literal. The offset past it, or -1 when
 // it is anything else (the caller reads it).
-static inline long em_capture(const uint8_t *b, long n, long p, int32_t field, ef_scalar *out) {
+__attribute__((always_inline)) static inline long em_capture(const uint8_t *b, long n, long p, int32_t field, ef_scalar *out) {
     uint8_t c = b[p];
     long end;
     if (c == '"') {
         end = em_plain_string_end(b, n, p);
         if (end < 0) return -1;
-        *out = (ef_scalar){field, EF_SCALAR_STRING, (int32_t)(p + 1), (int32_t)end};
+        *out = (ef_scalar){field, EF_SCALAR_STRING, (int32_t)(p + 1), (int32_t)end, 0};
         return end + 1;
     }
     if (c == '-' || ef_is_digit(c)) {
         end = ef_number(b, n, p);
         if (end < 0) return -1;
-        *out = (ef_scalar){field, EF_SCALAR_NUMBER, (int32_t)p, (int32_t)end};
+        *out = (ef_scalar){field, EF_SCALAR_NUMBER, (int32_t)p, (int32_t)end, ef_plain_number(b, p, end)};
         return end;
     }
     if (c == 't') {
         end = ef_literal(b, n, p, "true", 4);
-        *out = (ef_scalar){field, EF_SCALAR_TRUE, (int32_t)p, (int32_t)p};
+        *out = (ef_scalar){field, EF_SCALAR_TRUE, (int32_t)p, (int32_t)p, 0};
     } else if (c == 'f') {
         end = ef_literal(b, n, p, "false", 5);
-        *out = (ef_scalar){field, EF_SCALAR_FALSE, (int32_t)p, (int32_t)p};
+        *out = (ef_scalar){field, EF_SCALAR_FALSE, (int32_t)p, (int32_t)p, 0};
     } else if (c == 'n') {
         end = ef_literal(b, n, p, "null", 4);
-        *out = (ef_scalar){field, EF_SCALAR_NULL, (int32_t)p, (int32_t)p};
+        *out = (ef_scalar){field, EF_SCALAR_NULL, (int32_t)p, (int32_t)p, 0};
     } else {
         return -1;
     }
     return end;
+}
+
+// A wanted member's array whose elements are all scalars `em_capture` reads, recorded between
+// an array start and an array end. The offset past its ']', or -1 (and nothing recorded) when
+// some element is anything else or the records would not fit: the caller reads it.
+static long em_capture_array(const uint8_t *b, long n, long p, int32_t field, ef_scalar *scalars, long capacity,
+                             long *count) {
+    long first = *count;
+    if (first + 2 > capacity) return -1;
+    scalars[first] = (ef_scalar){field, EF_SCALAR_ARRAY_START, (int32_t)p, (int32_t)p, 0};
+    long k = first + 1;
+    p = ef_ws(b, n, p + 1);
+    if (p < n && b[p] == ']') {
+        p++;
+    } else {
+        for (;;) {
+            // Room for this element and the array's end.
+            if (p >= n || k + 2 > capacity) return -1;
+            long end = em_capture(b, n, p, field, scalars + k);
+            if (end < 0) return -1;
+            k++;
+            p = ef_ws(b, n, end);
+            if (p < n && b[p] == ',') {
+                p = ef_ws(b, n, p + 1);
+                continue;
+            }
+            if (p < n && b[p] == ']') {
+                p++;
+                break;
+            }
+            return -1;  // the reader reports what follows the element
+        }
+    }
+    scalars[k] = (ef_scalar){field, EF_SCALAR_ARRAY_END, (int32_t)p, (int32_t)p, 0};
+    *count = k + 1;
+    return p;
 }
 
 ef_member_scan ef_scan_members(const uint8_t *b, long n, long p, const uint8_t *key_bytes, const int32_t *key_starts,
@@ -107,9 +143,14 @@ ef_member_scan ef_scan_members(const uint8_t *b, long n, long p, const uint8_t *
                 return em_result(p, EF_MEMBER_FOUND, found - edge_begin);
             long v = ef_ws(b, n, p);
             if (v >= n) return em_result(p, EF_MEMBER_FOUND, found - edge_begin);
-            end = em_capture(b, n, v, edge_field[found], scalars + *scalar_count);
+            if (b[v] == '[') {
+                if (value_depth >= max_depth) return em_result(p, EF_MEMBER_FOUND, found - edge_begin);
+                end = em_capture_array(b, n, v, edge_field[found], scalars, scalar_capacity, scalar_count);
+            } else {
+                end = em_capture(b, n, v, edge_field[found], scalars + *scalar_count);
+                if (end >= 0) *scalar_count += 1;
+            }
             if (end < 0) return em_result(p, EF_MEMBER_FOUND, found - edge_begin);
-            *scalar_count += 1;
         } else {
             p = ef_ws(b, n, p);
             if (p >= n) return em_result(p, EF_MEMBER_SKIP_VALUE, -1);

@@ -40,7 +40,7 @@ static inline long ef_plain_text_end(const uint8_t *b, long n, long p) {
 static inline int ef_is_digit(uint8_t c) { return (uint8_t)(c - '0') < 10; }
 
 // A JSON number from its first byte: the offset just past it, or -1 when it is invalid.
-static inline long ef_number(const uint8_t *b, long n, long p) {
+__attribute__((always_inline)) static inline long ef_number(const uint8_t *b, long n, long p) {
     if (p < n && b[p] == '-') p++;
     if (p >= n) return -1;
     if (b[p] == '0') {

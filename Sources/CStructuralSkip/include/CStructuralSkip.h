@@ -58,16 +58,52 @@ enum {
     EF_SCALAR_TRUE = 2,
     EF_SCALAR_FALSE = 3,
     EF_SCALAR_NULL = 4,
+    /// A member's array of scalars: its elements are the records up to the array's end.
+    EF_SCALAR_ARRAY_START = 5,
+    EF_SCALAR_ARRAY_END = 6,
 };
 
 /// A wanted member's scalar value, recorded by `ef_scan_members`: strings by the bytes between
-/// their quotes, numbers by their text; literals need only their kind.
+/// their quotes, numbers by their text and `ef_plain_number` of it; literals need only their
+/// kind.
 typedef struct {
     int32_t field;
     int32_t kind;
     int32_t start;
     int32_t end;
+    double number;
 } ef_scalar;
+
+/// The value of the text `bytes[start ..< end]` when it is a plain number — `-?digits(.digits)?`
+/// with at most 15 digits and no exponent — as its digits over a power of ten (both exact in a
+/// double, so the one division rounds correctly; zero of either sign is 0.0); NaN for any other
+/// text, whose value the caller works out in full.
+__attribute__((always_inline)) static inline double ef_plain_number(const uint8_t *bytes, long start, long end) {
+    static const double powers[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    long p = start;
+    int negative = p < end && bytes[p] == '-';
+    p += negative;
+    if (end - p > 16) return __builtin_nan("");
+    uint64_t m = 0;
+    long digits = 0, point = -1;
+    for (; p < end; p++) {
+        uint8_t d = (uint8_t)(bytes[p] - '0');
+        if (d < 10) {
+            m = m * 10 + d;
+            digits++;
+        } else if (bytes[p] == '.' && point < 0) {
+            point = digits;
+        } else {
+            return __builtin_nan("");
+        }
+    }
+    if (digits == 0 || digits > 15) return __builtin_nan("");
+    if (m == 0) return 0.0;
+    long fraction = point < 0 ? 0 : digits - point;
+    double magnitude = fraction == 0 ? (double)m : (double)m / powers[fraction];
+    return negative ? -magnitude : magnitude;
+}
 
 /// Reads the members of a JSON object from `start` (at or before a member name's quote),
 /// skipping every member whose name is none of the node's edge keys, until it reaches a wanted
@@ -76,9 +112,9 @@ typedef struct {
 /// like `ef_skip_valid_value` (at nesting `value_depth`) when `validating` is set. With
 /// `dotted` set, a name containing '.' that is no key is handed back (it may name a path).
 /// With `edge_field` (per edge, a field id or -1), a wanted member whose edge has a field id
-/// and whose value is a plain ASCII string, a valid number or a literal is not handed back:
-/// its value is appended to `scalars` (while `*scalar_count` is below `scalar_capacity`) and the
-/// scan goes on. The caller takes the recorded scalars before anything the scan returns.
+/// and whose value is a plain ASCII string, a valid number or a literal, or an array of only
+/// those (below `max_depth`), is not handed back: its value is appended to `scalars` (while
+/// there is room for it in `scalar_capacity`) and the scan goes on. The caller takes the recorded scalars before anything the scan returns.
 ef_member_scan ef_scan_members(const uint8_t *bytes, long count, long start, const uint8_t *key_bytes,
                                const int32_t *key_starts, const int32_t *key_lengths, long edge_begin, long edge_end,
                                const int32_t *edge_field, ef_scalar *scalars, long scalar_capacity,

@@ -1,3 +1,5 @@
+import CStructuralSkip
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -42,36 +44,12 @@ enum EventNumber {
         return value
     }
 
-    /// The common case in one pass: `-?digits(.digits)?` with at most 15 digits and no
-    /// exponent, whose value is its digits divided by a power of ten (both exact in a double,
-    /// so the one division rounds correctly). Nil for any other text, which `exactValue` then
-    /// reads in full.
+    /// The common case in one pass (`ef_plain_number`, which the member scanner also uses):
+    /// short plain numbers. Nil for any other text.
     @inline(__always)
     static func plainValue(_ t: UnsafeBufferPointer<UInt8>) -> Double? {
-        let n = t.count
-        guard n > 0, n <= 16, let base = t.baseAddress else { return nil }
-        let negative = base[0] == UInt8(ascii: "-")
-        var i = negative ? 1 : 0
-        var m: UInt64 = 0
-        var digits = 0
-        var point = -1
-        while i < n {
-            let d = base[i] &- 0x30
-            if d < 10 {
-                m = m &* 10 &+ UInt64(d)
-                digits &+= 1
-            } else if base[i] == UInt8(ascii: ".") && point < 0 {
-                point = digits
-            } else {
-                return nil
-            }
-            i &+= 1
-        }
-        guard digits > 0, digits <= 15 else { return nil }
-        if m == 0 { return 0.0 }  // "-0" too, as the full reading gives
-        let fraction = point < 0 ? 0 : digits - point
-        let magnitude = fraction == 0 ? Double(m) : Double(m) / powersOfTen[fraction]
-        return negative ? -magnitude : magnitude
+        let value = ef_plain_number(t.baseAddress, 0, t.count)
+        return value.isNaN ? nil : value
     }
 
     /// The double nearest to m × 10^e, computed without `strtod` when that can be done exactly;

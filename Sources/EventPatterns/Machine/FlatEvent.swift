@@ -10,21 +10,32 @@ import CStructuralSkip
 struct FlatEvent {
     enum Kind: UInt8 { case string, number, `true`, `false`, null }
 
+    /// (Members in this order pack into 32 bytes.)
     struct Field {
+        /// For numbers: the exact value, or NaN when the text is not exactly a double's
+        /// shortest form (then it matches only by text). Computed once, when flattened.
+        var number: Double
         var fieldID: Int32
-        var kind: Kind
         /// The value's bytes in `values`: decoded string text, or number text.
         var start: Int32
         var end: Int32
         /// The innermost array element holding the value (an index into `elements`), or -1
         /// when no array encloses it.
         var element: Int32
-        /// For numbers: the exact value, or NaN when the text is not exactly a double's
-        /// shortest form (then it matches only by text). Computed once, when flattened.
-        var number: Double = .nan
+        var kind: Kind
         /// Whether `start..<end` indexes the event's own bytes (text needing no decoding, read in
         /// place) rather than `values`.
-        var inEvent = false
+        var inEvent: Bool
+
+        init(fieldID: Int32, kind: Kind, start: Int32, end: Int32, element: Int32, number: Double = .nan, inEvent: Bool = false) {
+            self.number = number
+            self.fieldID = fieldID
+            self.start = start
+            self.end = end
+            self.element = element
+            self.kind = kind
+            self.inEvent = inEvent
+        }
     }
 
     /// One element of an array, in the order the flattener entered them.
@@ -200,7 +211,12 @@ struct FlatEvent {
     }
 
     mutating func clearIndex() {
-        for f in fields.buffer { firstByID[Int(f.fieldID)] = -1 }
+        // Whichever is shorter: the event's fields or the field ids.
+        if fields.count > firstByID.count {
+            firstByID.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
+        } else {
+            for f in fields.buffer { firstByID[Int(f.fieldID)] = -1 }
+        }
     }
 
     mutating func free() {

@@ -24,7 +24,7 @@ struct Flattener {
         }
         // The walk's key buffer and scalar records are reused too.
         swap(&walk.keyBuffer, &event.keyScratch)
-        if event.scalarScratch.isEmpty { event.scalarScratch.reset(count: 64, to: ef_scalar()) }
+        if event.scalarScratch.isEmpty { event.scalarScratch.reset(count: 256, to: ef_scalar()) }
         walk.scalars = event.scalarScratch.buffer
         defer {
             if walk.fast { swap(&walk.complete, &event.completeFlags) }
@@ -89,18 +89,44 @@ struct Flattener {
             }
         }
 
-        /// Takes the scalars the member scanner recorded, as `value` would have read them.
-        private func appendScalars(_ count: Int, into event: inout FlatEvent) {
-            for s in UnsafeBufferPointer(rebasing: scalars[0..<count]) { appendScalar(s, into: &event) }
+        /// Takes the scalars the member scanner recorded, as `value` would have read them: an
+        /// array's elements each in an element of their own.
+        private mutating func appendScalars(_ count: Int, into event: inout FlatEvent) {
+            let outside = element
+            var arrayID: Int32 = -1
+            var index: Int32 = 0
+            for s in UnsafeBufferPointer(rebasing: scalars[0..<count]) {
+                switch Int(s.kind) {
+                case EF_SCALAR_ARRAY_START:
+                    arrayID = nextArrayID
+                    nextArrayID += 1
+                    event.arrayEnd.append(0)
+                    index = 0
+                case EF_SCALAR_ARRAY_END:
+                    event.arrayEnd[Int(arrayID)] = Int32(event.fields.count)
+                    arrayID = -1
+                    element = outside
+                default:
+                    if arrayID >= 0 {
+                        element = event.enterElement(arrayID, index, parent: outside)
+                        index += 1
+                    }
+                    Self.append(s, element: element, bytes: scanner.bytes, into: &event)
+                }
+            }
         }
 
-        private func appendScalar(_ s: ef_scalar, into event: inout FlatEvent) {
+        /// One recorded scalar as a field (static: a method would copy the walk at every call).
+        @inline(__always)
+        private static func append(
+            _ s: ef_scalar, element: Int32, bytes: UnsafeBufferPointer<UInt8>, into event: inout FlatEvent
+        ) {
             switch Int(s.kind) {
             case EF_SCALAR_STRING:
                 event.appendInEvent(s.field, .string, range: Int(s.start)..<Int(s.end), number: .nan, element: element)
             case EF_SCALAR_NUMBER:
                 let range = Int(s.start)..<Int(s.end)
-                let exact = EventNumber.exactValue(UnsafeBufferPointer(rebasing: scanner.bytes[range])) ?? .nan
+                let exact = s.number.isNaN ? EventNumber.fullValue(UnsafeBufferPointer(rebasing: bytes[range])) ?? .nan : s.number
                 event.appendInEvent(s.field, .number, range: range, number: exact, element: element)
             case EF_SCALAR_TRUE:
                 event.appendField(s.field, .true, start: Int32(event.values.count), element: element)
