@@ -28,6 +28,27 @@ struct PlainNumberTests {
         #expect(read > 100_000)  // most of these texts take the one-pass reading
     }
 
+    @Test("numbers the member scanner reads itself match as the parsed event's numbers do")
+    func scannerAgainstParsedEvent() throws {
+        let matcher = EventMatcher()
+        try matcher.addRule("range", pattern: #"{"n": [{"numeric": [">", -1000, "<=", 1000]}]}"#)
+        try matcher.addRule("exact", pattern: #"{"n": [12.5, -0.25, 7, 0, 1e3]}"#)
+        try matcher.addRule("text", pattern: #"{"n": [123456789012345678]}"#)
+        var rng = SplitMix64(seed: 59)
+        var texts = ["0", "-0", "0.0", "12.5", "12.50", "-0.25", "7", "7.0", "1e3", "1000", "1000.0000000000001",
+                     "123456789012345678", "1.5E2", "-1000", "-1000.0"]
+        for _ in 0..<3_000 {
+            let integer = Int.random(in: -3_000...3_000, using: &rng)
+            let fraction = Bool.random(using: &rng) ? "" : "." + String(Int.random(in: 0..<1_000_000, using: &rng))
+            texts.append("\(integer)\(fraction)")
+        }
+        for text in texts {
+            let json = "{\"n\": \(text)}"
+            let parsed = try JSONParser.parse(json)
+            #expect(try matcher.matches(eventJSON: json) == matcher.matches(event: parsed), "\(text)")
+        }
+    }
+
     @Test("what the one-pass reading leaves to the full one", arguments: ["1e5", "1E5", "+1", "1.2.3", "-", "", ".", "1234567890123456", "12345678901234.56", "--1"])
     func declined(_ text: String) {
         #expect(Array(text.utf8).withUnsafeBufferPointer { EventNumber.plainValue($0) } == nil)

@@ -64,8 +64,8 @@ enum {
 };
 
 /// A wanted member's scalar value, recorded by `ef_scan_members`: strings by the bytes between
-/// their quotes, numbers by their text and `ef_plain_number` of it; literals need only their
-/// kind.
+/// their quotes, numbers by their text and its `ef_plain_number` value; literals need only
+/// their kind.
 typedef struct {
     int32_t field;
     int32_t kind;

@@ -51,17 +51,12 @@ extension ValueIndex {
             tables.checkedByFoldedPrefix.forEachPrefix(of: key) { candidate($0) }
             tables.checkedByFoldedSuffix.forEachPrefix(of: key.reversed()) { candidate($0) }
         }
-        var ascii = true
-        for b in v.bytes where b >= 0x80 {
-            ascii = false
-            break
+        let ascii = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { buffer in
+            guard ASCIIFolding.fold(v.bytes, into: buffer.baseAddress!) else { return false }
+            lookUp(UnsafeBufferPointer(rebasing: buffer[..<v.bytes.count]), asciiValue: true)
+            return true
         }
-        if ascii {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { buffer in
-                for (i, b) in v.bytes.enumerated() { buffer[i] = b &- 0x41 < 26 ? b | 0x20 : b }
-                lookUp(UnsafeBufferPointer(rebasing: buffer[..<v.bytes.count]), asciiValue: true)
-            }
-        } else {
+        if !ascii {
             FoldedString.foldKey(Array(v.bytes)).withUnsafeBufferPointer { lookUp($0, asciiValue: false) }
         }
     }
