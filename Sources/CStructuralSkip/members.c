@@ -78,12 +78,8 @@ __attribute__((always_inline)) static inline long em_number(const uint8_t *b, lo
         }
     }
     if (p < n && (b[p] | 0x20) == 'e') {
-        p++;
-        if (p < n && (b[p] == '+' || b[p] == '-')) p++;
-        if (p >= n || !ef_is_digit(b[p])) return -1;
-        while (p < n && ef_is_digit(b[p])) p++;
         *value = __builtin_nan("");
-        return p;
+        return ef_exponent_end(b, n, p);
     }
     if (digits > 15) {
         *value = __builtin_nan("");

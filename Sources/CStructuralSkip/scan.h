@@ -39,6 +39,18 @@ static inline long ef_plain_text_end(const uint8_t *b, long n, long p) {
 
 static inline int ef_is_digit(uint8_t c) { return (uint8_t)(c - '0') < 10; }
 
+// After a number's digits: past its exponent part if it has one (p itself if not), or -1 when
+// that part is invalid.
+static inline long ef_exponent_end(const uint8_t *b, long n, long p) {
+    if (p < n && (b[p] | 0x20) == 'e') {
+        p++;
+        if (p < n && (b[p] == '+' || b[p] == '-')) p++;
+        if (p >= n || !ef_is_digit(b[p])) return -1;
+        while (p < n && ef_is_digit(b[p])) p++;
+    }
+    return p;
+}
+
 // A JSON number from its first byte: the offset just past it, or -1 when it is invalid.
 __attribute__((always_inline)) static inline long ef_number(const uint8_t *b, long n, long p) {
     if (p < n && b[p] == '-') p++;
@@ -56,13 +68,7 @@ __attribute__((always_inline)) static inline long ef_number(const uint8_t *b, lo
         if (p >= n || !ef_is_digit(b[p])) return -1;
         while (p < n && ef_is_digit(b[p])) p++;
     }
-    if (p < n && (b[p] | 0x20) == 'e') {
-        p++;
-        if (p < n && (b[p] == '+' || b[p] == '-')) p++;
-        if (p >= n || !ef_is_digit(b[p])) return -1;
-        while (p < n && ef_is_digit(b[p])) p++;
-    }
-    return p;
+    return ef_exponent_end(b, n, p);
 }
 
 // One of the words true, false, null at p: the offset past it, or -1.

@@ -120,4 +120,11 @@ ef_member_scan ef_scan_members(const uint8_t *bytes, long count, long start, con
                                const int32_t *edge_field, ef_scalar *scalars, long scalar_capacity,
                                long *scalar_count, int dotted, int validating, long value_depth, long max_depth);
 
+/// Runs an Aho-Corasick automaton in table form over `bytes[from ..< count]`: from state
+/// `*state`, byte b moves to `table[state * classes + class_of[b]]`. Stops at the first byte
+/// after which the state has an output (`first_output[state] != none`) and returns its offset,
+/// or returns `count`; `*state` is the state reached.
+long ef_infix_walk(const uint8_t *bytes, long count, long from, const uint32_t *table, long classes,
+                   const uint8_t *class_of, const uint32_t *first_output, uint32_t none, uint32_t *state);
+
 #endif

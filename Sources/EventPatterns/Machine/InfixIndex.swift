@@ -1,3 +1,5 @@
+import CStructuralSkip
+
 /// Conditions that need a literal somewhere inside the value — `*x*` wildcards, regexes with a
 /// required literal — indexed by that literal (their anchor): one Aho–Corasick pass over the
 /// value finds every anchor it contains, so only the conditions whose anchor occurs are checked,
@@ -180,11 +182,16 @@ final class SealedInfixAutomaton: @unchecked Sendable {
                     dense.withUnsafeBufferPointer { dense in
                         classOf.withUnsafeBufferPointer { classOf in
                             firstOutput.withUnsafeBufferPointer { firstOutput in
-                                var state = 0
-                                for b in bytes {
-                                    state = Int(dense[state &* classes &+ Int(classOf[Int(b)])])
-                                    let o = firstOutput[state]
-                                    if o != Self.none { Self.report(from: o, w, p, reported, body) }
+                                // The walk in C stops only where some anchor ends.
+                                var state: UInt32 = 0
+                                var i = 0
+                                while true {
+                                    i = ef_infix_walk(
+                                        bytes.baseAddress, bytes.count, i, dense.baseAddress, classes, classOf.baseAddress,
+                                        firstOutput.baseAddress, Self.none, &state)
+                                    if i >= bytes.count { break }
+                                    Self.report(from: firstOutput[Int(state)], w, p, reported, body)
+                                    i += 1
                                 }
                             }
                         }

@@ -57,7 +57,7 @@ extension ValueIndex {
             return true
         }
         if !ascii {
-            FoldedString.foldKey(Array(v.bytes)).withUnsafeBufferPointer { lookUp($0, asciiValue: false) }
+            FoldedString.foldKey(v.bytes).withUnsafeBufferPointer { lookUp($0, asciiValue: false) }
         }
     }
 

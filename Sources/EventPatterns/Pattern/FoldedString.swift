@@ -93,14 +93,28 @@ struct FoldedString: Hashable, Sendable {
     /// The folds of U+0000–U+024F (Latin-1 and Latin Extended A and B, the non-ASCII letters
     /// most text has), computed once: folding through `String` costs thousands of instructions
     /// a character, and every non-ASCII value an ignore-case condition reads is folded.
-    private static let latinFolds: [[UInt8]] = (0..<0x250).map { Array(fold(Unicode.Scalar(UInt32($0))!)) }
+    /// Flat, so a lookup retains nothing: scalar v's fold is `latinFolds.bytes[ends[v - 1] ..< ends[v]]`.
+    private static let latinFolds: (bytes: [UInt8], ends: [Int32]) = {
+        var bytes: [UInt8] = []
+        var ends: [Int32] = []
+        for v in 0..<0x250 {
+            bytes += fold(Unicode.Scalar(UInt32(v))!)
+            ends.append(Int32(bytes.count))
+        }
+        return (bytes, ends)
+    }()
 
     /// Maps text to a case-insensitive key: each scalar becomes lower(upper(scalar)), so every
     /// value that `forms` accepts has the same key as the pattern.
     static func foldKey(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { foldKey($0) }
+    }
+
+    static func foldKey(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         if bytes.allSatisfy({ $0 < 0x80 }) {
             return bytes.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
         }
+        let (foldBytes, foldEnds) = latinFolds
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         // UTF-8 decoded by hand (String's decoding and scalar view cost more than the folding);
@@ -114,18 +128,19 @@ struct FoldedString: Hashable, Sendable {
                 continue
             }
             let n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-            guard b >= 0xC2, b < 0xF5, i + n <= bytes.count else { return foldKeyThroughString(bytes) }
+            guard b >= 0xC2, b < 0xF5, i + n <= bytes.count else { return foldKeyThroughString(Array(bytes)) }
             var v = UInt32(b) & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07)
             for k in 1..<n {
-                guard bytes[i + k] & 0xC0 == 0x80 else { return foldKeyThroughString(bytes) }
+                guard bytes[i + k] & 0xC0 == 0x80 else { return foldKeyThroughString(Array(bytes)) }
                 v = v << 6 | UInt32(bytes[i + k] & 0x3F)
             }
             // Overlong forms and surrogates are malformed too.
             guard n == 2 || v >= (n == 3 ? 0x800 : 0x10000), let scalar = Unicode.Scalar(v) else {
-                return foldKeyThroughString(bytes)
+                return foldKeyThroughString(Array(bytes))
             }
             if v < 0x250 {
-                out.append(contentsOf: latinFolds[Int(v)])
+                let start = v == 0 ? 0 : Int(foldEnds[Int(v) - 1])
+                out.append(contentsOf: foldBytes[start..<Int(foldEnds[Int(v)])])
             } else if v > 0xFFFF {
                 out.append(contentsOf: bytes[i..<i + n])
             } else {
