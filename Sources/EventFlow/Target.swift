@@ -9,6 +9,7 @@ public struct Target: Sendable {
         case topic(Topic)
         /// Bus-to-bus: the event is put on the other bus unchanged.
         case bus(EventBus)
+        /// A closure: code, so not stored with the rule's definition (see `EventFlowRuntime.restore()`).
         case handler(@Sendable (JSONValue) async throws -> Void)
 
         var deliveryTarget: DeliveryTarget {

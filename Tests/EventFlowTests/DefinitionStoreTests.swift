@@ -1,0 +1,143 @@
+import EventFlow
+import EventFlowTesting
+import Logging
+import Testing
+
+@Suite("Resource definitions: the in-memory store, and what waits for a function")
+struct DefinitionStoreTests {
+    @Test("the in-memory store replaces by kind and key, removes, and lists by kind then key")
+    func inMemoryStore() {
+        let store = InMemoryDefinitionStore()
+        store.save(StoredDefinition(kind: .rule, key: "shop/b", body: "1"))
+        store.save(StoredDefinition(kind: .queue, key: "z", body: "2"))
+        store.save(StoredDefinition(kind: .queue, key: "a", body: "3"))
+        store.save(StoredDefinition(kind: .rule, key: "shop/a", body: "4"))
+        store.save(StoredDefinition(kind: .queue, key: "z", body: "5"))
+        store.remove(kind: .rule, key: "shop/b")
+        store.remove(kind: .bus, key: "never-stored")
+        #expect(store.definitions() == [
+            StoredDefinition(kind: .queue, key: "a", body: "3"), StoredDefinition(kind: .queue, key: "z", body: "5"),
+            StoredDefinition(kind: .rule, key: "shop/a", body: "4"),
+        ])
+    }
+
+    @Test("creating, updating and deleting resources saves and removes their definitions; typed sources' rules are not stored")
+    func savedOnChange() async throws {
+        let storage = InMemoryStorage()
+        let runtime = EventFlowRuntime.testing(storage: storage)
+        let bus = try EventBus(name: "shop", runtime: runtime, maxRequestBytes: 2048)
+        let dlq = try Queue(name: "dlq", runtime: runtime)
+        let jobs = try Queue(name: "jobs", runtime: runtime)
+        try await jobs.setRedrivePolicy(.init(deadLetterQueue: dlq, maxReceiveCount: 4))
+        try await bus.putRule("keep", pattern: #"{"source":["shop"]}"#, targets: [Target(id: "q", .queue(jobs))])
+        try await bus.putRule("drop", pattern: #"{"source":["other"]}"#)
+        try await bus.removeRule("drop")
+        let f = try LambdaFunction<JSONValue, JSONValue>(name: "f", runtime: runtime) { p, _ in p }
+        try await f.putEventInvokeConfig(EventInvokeConfig(maximumRetryAttempts: 0, onSuccess: .bus(bus)), qualifier: "$LATEST")
+        // A typed source's rule is code, like the source: not stored.
+        try await f.onSuccess(bus, "f-ok").map { $0.detail.requestPayload }.pipe(jobs)
+        #expect(await bus.rule("f-ok")?.targets.map(\.id) == ["f-ok-target"])
+        let mapping = try await EventSourceMapping.create(source: .queue(jobs), function: f, uuid: "m-1", runtime: runtime)
+        await mapping.setEnabled(false)
+        let keys = try storage.definitions.definitions().map { "\($0.kind.rawValue) \($0.key)" }
+        #expect(keys == [
+            "queue dlq", "queue jobs", "event-bus shop", "rule shop/keep", "event-invoke-config f:$LATEST",
+            "event-source-mapping m-1",
+        ])
+        let bodies = try Dictionary(uniqueKeysWithValues: storage.definitions.definitions().map { ("\($0.kind.rawValue) \($0.key)", $0.body) })
+        #expect(bodies["event-bus shop"] == #"{"maxRequestBytes":2048,"name":"shop"}"#)
+        #expect(bodies["rule shop/keep"] == #"{"bus":"shop","closureTargetIds":[],"name":"keep","pattern":"{\"source\":[\"shop\"]}","targets":[{"id":"q","input":{"event":{}},"resource":{"kind":"queue","name":"jobs"}}]}"#)
+        #expect(bodies["event-invoke-config f:$LATEST"] == #"{"function":"f","maximumRetryAttempts":0,"onSuccess":{"resource":{"kind":"event-bus","name":"shop"},"responseOnly":false},"qualifier":"$LATEST"}"#)
+        #expect(bodies["event-source-mapping m-1"] == #"{"enabled":false,"filters":[],"function":"f","reportBatchItemFailures":false,"source":{"kind":"queue","name":"jobs"},"uuid":"m-1"}"#)
+        // The runtime's graceful stop pauses mappings without storing them disabled.
+        await mapping.setEnabled(true)
+        _ = await runtime.stop(waitingUpTo: .seconds(1))
+        #expect(await mapping.state == .disabled)
+        #expect(try storage.definitions.definitions().last?.body == #"{"enabled":true,"filters":[],"function":"f","reportBatchItemFailures":false,"source":{"kind":"queue","name":"jobs"},"uuid":"m-1"}"#)
+        try await f.deleteEventInvokeConfig()
+        await mapping.delete()
+        #expect(try storage.definitions.definitions().map(\.key) == ["dlq", "jobs", "shop", "shop/keep"])
+    }
+
+    @Test("a mapping and a rule whose function is never registered stay stored, with a log line; registering it applies them")
+    func waitsForFunction() async throws {
+        let storage = InMemoryStorage()
+        let first = EventFlowRuntime.testing(storage: storage)
+        let jobs = try Queue(name: "jobs", runtime: first)
+        let bus = EventBus.default(first)
+        let worker = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: first) { _, _ in .null }
+        try await bus.putRule("to-worker", pattern: #"{"source":["shop"]}"#, targets: [Target(id: "w", .function(worker))])
+        _ = try await EventSourceMapping.create(source: .queue(jobs), function: worker, uuid: "jobs-worker", runtime: first)
+        let stored = try storage.definitions.definitions()
+        _ = await first.stop(waitingUpTo: .zero)
+
+        // Another runtime on the same storage, without "worker".
+        let logs = CapturedLogs()
+        let second = EventFlowRuntime.testing(logger: logs.logger(level: .info), storage: storage)
+        let report = try await second.restore()
+        #expect(report.restored == ["queue jobs"])
+        #expect(report.waiting == [
+            "rule default/to-worker waits for function worker to be registered",
+            "event source mapping jobs-worker waits for function worker to be registered",
+        ])
+        #expect(logs.all.filter { $0.level == .warning }.map(\.message) == [
+            "stored rule default/to-worker waits for function worker to be registered; it stays stored",
+            "stored event source mapping jobs-worker waits for function worker to be registered; it stays stored",
+        ])
+        #expect(await second.eventSourceMappings.isEmpty)
+        #expect(await EventBus.default(second).rule("to-worker") == nil)
+        try await second.queue(named: "jobs")!.send("waiting")
+        await second.settle()
+        #expect(try storage.definitions.definitions() == stored)
+        #expect(await second.queue(named: "jobs")!.approximateNumberOfMessages == 1)
+
+        // Registered later: the rule and the mapping apply, and the mapping drains the queue.
+        let seen = Recorder()
+        _ = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: second) { payload, _ in
+            await seen.add(payload["Records"]?.arrayValue?.first?["body"]?.stringValue ?? "?")
+            return .null
+        }
+        await second.settle()
+        #expect(await second.eventSourceMappings.map(\.uuid) == ["jobs-worker"])
+        #expect(await EventBus.default(second).rule("to-worker")?.targets.map(\.id) == ["w"])
+        #expect(await seen.items == ["waiting"])
+        #expect(logs.all.filter { $0.level == .info }.map(\.message).suffix(2) == [
+            "applied the stored definition of rule default/to-worker",
+            "applied the stored definition of event source mapping jobs-worker",
+        ])
+    }
+}
+
+/// A definition store whose writes fail (as on a full disk).
+struct RefusingDefinitions: DefinitionStore {
+    func save(_ definition: StoredDefinition) throws { throw PatchedStorage.DiskFull() }
+    func remove(kind: DefinitionKind, key: String) throws { throw PatchedStorage.DiskFull() }
+    func definitions() -> [StoredDefinition] { [] }
+}
+
+@Suite("Resource definitions the store refuses")
+struct DefinitionStoreFaultTests {
+    @Test("a definition that cannot be stored fails its call with an error naming it, and the resource is not created")
+    func refused() async throws {
+        let runtime = EventFlowRuntime.testing(storage: PatchedStorage(definitions: RefusingDefinitions()))
+        #expect(throws: AWSError(.internalFailure, "could not store the definition of queue jobs: disk full")) {
+            _ = try Queue(name: "jobs", runtime: runtime)
+        }
+        #expect(runtime.queue(named: "jobs") == nil)
+        #expect(throws: AWSError(.internalFailure, "could not store the definition of event bus shop: disk full")) {
+            _ = try EventBus(name: "shop", runtime: runtime)
+        }
+        #expect(runtime.bus(named: "shop") == nil)
+        let bus = EventBus.default(runtime)
+        await #expect(throws: AWSError(.internalFailure, "could not store the definition of rule default/r: disk full")) {
+            try await bus.putRule("r", pattern: #"{"source":["a"]}"#)
+        }
+        #expect(await bus.rule("r") == nil)
+    }
+}
+
+/// Collects strings from handlers.
+actor Recorder {
+    private(set) var items: [String] = []
+    func add(_ item: String) { items.append(item) }
+}
