@@ -49,4 +49,8 @@ public struct Rule: Sendable {
     public var arn: String
     public var pattern: EventPattern
     public var targets: [Target]
+    /// `Description` (at most 512 characters).
+    public var description: String? = nil
+    /// `State`: a disabled rule matches no event.
+    public var state: RuleState = .enabled
 }

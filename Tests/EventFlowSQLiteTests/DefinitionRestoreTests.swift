@@ -47,6 +47,7 @@ struct DefinitionRestoreTests {
             name: "orders", runtime: before, maxMessageBytes: 100_000, visibilityTimeout: .seconds(45),
             messageRetentionPeriod: .seconds(7200), redrivePolicy: .init(deadLetterQueue: dlq, maxReceiveCount: 3))
         let succeeded = try Queue(name: "succeeded", runtime: before)
+        let audit = try Queue(name: "audit", runtime: before)
         let failed = try Queue(name: "failed", runtime: before)
         let clicks = try DataStream(kinesis: "clicks", runtime: before, shardCount: 2, retentionPeriod: .seconds(7200))
         let bus = try EventBus(name: "shop", runtime: before, maxRequestBytes: 4096)
@@ -60,7 +61,10 @@ struct DefinitionRestoreTests {
             targets: [
                 Target(id: "to-queue", .queue(orders), input: transformer), Target(id: "to-fulfil", .function(fulfil)),
                 Target(id: "audit", .handler { _ in }),
-            ])
+            ], description: "orders over 100")
+        try await bus.putRule(
+            "paused", pattern: #"{"source":["shop"]}"#, targets: [Target(id: "audit", .queue(audit), input: .path("$.detail"))],
+            state: .disabled)
         try await bus.putRule("gone", pattern: #"{"source":["gone"]}"#, targets: [Target(id: "q", .queue(orders))])
         try await bus.removeRule("gone")
         _ = try await EventSourceMapping.create(
@@ -83,8 +87,8 @@ struct DefinitionRestoreTests {
         let (_, restoredFulfil) = try Self.functions(log, after)
         let report = try await after.restore()
         #expect(report.restored == [
-            "queue failed", "queue orders", "queue orders-dlq", "queue succeeded", "stream clicks", "event bus shop",
-            "rule shop/big-orders", "event invoke config fulfil:$LATEST", "event source mapping clicks-worker",
+            "queue audit", "queue failed", "queue orders", "queue orders-dlq", "queue succeeded", "stream clicks",
+            "event bus shop", "rule shop/big-orders", "rule shop/paused", "event invoke config fulfil:$LATEST", "event source mapping clicks-worker",
             "event source mapping orders-worker",
         ])
         #expect(report.waiting == [])
@@ -111,6 +115,12 @@ struct DefinitionRestoreTests {
         #expect(rule.pattern == (try EventPattern(Self.pattern)))
         #expect(rule.arn == "arn:aws:events:us-east-1:123456789012:rule/shop/big-orders")
         #expect(rule.targets.map(\.id) == ["to-queue", "to-fulfil"])
+        #expect(rule.description == "orders over 100")
+        #expect(rule.state == .enabled)
+        let paused = try #require(await restoredBus.rule("paused"))
+        #expect(paused.state == .disabled)
+        #expect(paused.description == nil)
+        guard case .path("$.detail") = paused.targets[0].input else { Issue.record("the paused rule's target is \(paused.targets)"); return }
         guard case .queue(let targetQueue) = rule.targets[0].kind, case .transformer(let paths, let template) = rule.targets[0].input
         else { Issue.record("the queue target is \(rule.targets[0])"); return }
         #expect(targetQueue === q)
@@ -159,6 +169,14 @@ struct DefinitionRestoreTests {
         #expect(records.count == 1)
         #expect(records.first.flatMap { try? JSONParser.parse($0.body) }?["responsePayload"] == ["fulfilled": "o-1"])
         #expect(await q.approximateNumberOfMessages == 0)
+        // The disabled rule routed nothing; enabled, it routes (and its state is stored).
+        let restoredAudit = try #require(after.queue(named: "audit"))
+        #expect(await restoredAudit.approximateNumberOfMessages == 0)
+        try await restoredBus.enableRule("paused")
+        _ = try await restoredBus.putEvents([PutEventsEntry(source: "shop", detailType: "order", detail: #"{"id":"o-3","total":1}"#)])
+        await after.settle()
+        #expect(await restoredAudit.drain().map(\.body) == [#"{"id":"o-3","total":1}"#])
+        #expect(try second.definitions.definitions().first { $0.key == "shop/paused" }?.body.contains(#""state":"ENABLED""#) == true)
         try second.close()
     }
 }

@@ -46,7 +46,7 @@ struct DefinitionStoreTests {
         ])
         let bodies = try Dictionary(uniqueKeysWithValues: storage.definitions.definitions().map { ("\($0.kind.rawValue) \($0.key)", $0.body) })
         #expect(bodies["event-bus shop"] == #"{"maxRequestBytes":2048,"name":"shop"}"#)
-        #expect(bodies["rule shop/keep"] == #"{"bus":"shop","closureTargetIds":[],"name":"keep","pattern":"{\"source\":[\"shop\"]}","targets":[{"id":"q","input":{"event":{}},"resource":{"kind":"queue","name":"jobs"}}]}"#)
+        #expect(bodies["rule shop/keep"] == #"{"bus":"shop","closureTargetIds":[],"name":"keep","pattern":"{\"source\":[\"shop\"]}","state":"ENABLED","targets":[{"id":"q","input":{"event":{}},"resource":{"kind":"queue","name":"jobs"}}]}"#)
         #expect(bodies["event-invoke-config f:$LATEST"] == #"{"function":"f","maximumRetryAttempts":0,"onSuccess":{"resource":{"kind":"event-bus","name":"shop"},"responseOnly":false},"qualifier":"$LATEST"}"#)
         #expect(bodies["event-source-mapping m-1"] == #"{"enabled":false,"filters":[],"function":"f","reportBatchItemFailures":false,"source":{"kind":"queue","name":"jobs"},"uuid":"m-1"}"#)
         // The runtime's graceful stop pauses mappings without storing them disabled.

@@ -9,7 +9,9 @@ extension EventFlowRuntime {
     /// Handlers are code. Register the functions first, then call `restore()`, then
     /// `resumeStoredWork()`. A rule, event invoke config or mapping that names a function (or a
     /// topic) not registered stays stored, with a log line, and is applied as soon as the
-    /// function is registered (as scheduled work: `settle()` waits for it on a test clock).
+    /// function is registered (as scheduled work, just after the registration: `settle()` waits
+    /// for it on a test clock; on a real clock an invocation that races it may run without its
+    /// stored config, so register functions before `restore()`).
     ///
     /// Contract: restore creates every stored resource that is not registered yet; a resource
     /// the program created before (same name, or same mapping UUID) keeps the program's
@@ -111,7 +113,9 @@ extension EventFlowRuntime {
             if await bus.rule(r.name) != nil { return false }
             var targets: [Target] = []
             for t in r.targets { targets.append(Target(id: t.id, try targetKind(t.resource), input: try t.input.input())) }
-            try await bus.putRule(r.name, pattern: try EventPattern(r.pattern), targets: targets, owner: nil, persist: false)
+            try await bus.putRule(
+                r.name, pattern: try EventPattern(r.pattern), targets: targets, description: r.description, state: r.state, owner: nil,
+                persist: false)
             for id in r.closureTargetIds {
                 report.closureTargets.append("rule \(d.key): target \(id) is a closure (code, not stored); put it again")
             }

@@ -1,6 +1,7 @@
 import EventPatterns
 
-/// A rule's stored definition: its pattern as JSON text and its targets that are resources.
+/// A rule's stored definition: its pattern as JSON text, description, state and its targets
+/// that are resources.
 /// Closure targets (`Target.Kind.handler`) are code: only their ids are kept, so that restore
 /// can say which ones the program must put again.
 struct RuleDefinition: Codable, Equatable, Sendable {
@@ -15,6 +16,8 @@ struct RuleDefinition: Codable, Equatable, Sendable {
     var pattern: String
     var targets: [TargetDefinition]
     var closureTargetIds: [String]
+    var description: String?
+    var state: RuleState
 
     static func key(bus: String, rule: String) -> String { "\(bus)/\(rule)" }
 
@@ -22,6 +25,8 @@ struct RuleDefinition: Codable, Equatable, Sendable {
         self.bus = bus
         self.name = rule.name
         self.pattern = rule.pattern.json.jsonText
+        self.description = rule.description
+        self.state = rule.state
         var targets: [TargetDefinition] = []
         var closures: [String] = []
         for t in rule.targets {
