@@ -108,6 +108,38 @@ struct DefinitionStoreTests {
     }
 }
 
+@Suite("Resource definitions: references by name")
+struct DefinitionReferenceTests {
+    @Test("a DynamoDB stream's mapping is restored by the table's name, though the stream's ARN names the new runtime's start")
+    func dynamoDBByName() async throws {
+        let storage = InMemoryStorage()
+        let first = EventFlowRuntime.testing(storage: storage)
+        let table = try DataStream(dynamoDBTable: "orders", runtime: first)
+        let f = try LambdaFunction<JSONValue, JSONValue>(name: "f", runtime: first) { _, _ in .null }
+        _ = try await EventSourceMapping.create(
+            source: .stream(table), function: f, configuration: .init(batchSize: 7, startingPosition: .latest), uuid: "ddb",
+            runtime: first)
+        _ = await first.stop(waitingUpTo: .zero)
+
+        let second = EventFlowRuntime.testing(start: EventFlowRuntime.testingStart.addingTimeInterval(3600), storage: storage)
+        let seen = Recorder()
+        _ = try LambdaFunction<JSONValue, JSONValue>(name: "f", runtime: second) { payload, _ in
+            for r in payload["Records"]?.arrayValue ?? [] { await seen.add(r["eventName"]?.stringValue ?? "?") }
+            return .null
+        }
+        let report = try await second.restore()
+        #expect(report.restored == ["stream orders", "event source mapping ddb"])
+        let restored = try #require(await second.eventSourceMappings.first)
+        #expect(table.arn == "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2025-11-24T10:00:00.000")
+        #expect(restored.source.arn == "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2025-11-24T11:00:00.000")
+        #expect(await restored.configuration.batchSize == 7)
+        #expect(await restored.configuration.startingPosition == .latest)
+        try await second.stream(named: "orders")!.putChange(eventName: "INSERT", keys: ["Id": ["N": "1"]])
+        await second.settle()
+        #expect(await seen.items == ["INSERT"])
+    }
+}
+
 /// A definition store whose writes fail (as on a full disk).
 struct RefusingDefinitions: DefinitionStore {
     func save(_ definition: StoredDefinition) throws { throw PatchedStorage.DiskFull() }
