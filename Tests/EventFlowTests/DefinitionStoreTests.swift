@@ -93,10 +93,7 @@ struct DefinitionStoreTests {
 
         // Registered later: the rule and the mapping apply, and the mapping drains the queue.
         let seen = Recorder()
-        _ = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: second) { payload, _ in
-            await seen.add(payload["Records"]?.arrayValue?.first?["body"]?.stringValue ?? "?")
-            return .null
-        }
+        _ = try seen.function("worker", second) { $0["body"]?.stringValue }
         await second.settle()
         #expect(await second.eventSourceMappings.map(\.uuid) == ["jobs-worker"])
         #expect(await EventBus.default(second).rule("to-worker")?.targets.map(\.id) == ["w"])
@@ -123,10 +120,7 @@ struct DefinitionReferenceTests {
 
         let second = EventFlowRuntime.testing(start: EventFlowRuntime.testingStart.addingTimeInterval(3600), storage: storage)
         let seen = Recorder()
-        _ = try LambdaFunction<JSONValue, JSONValue>(name: "f", runtime: second) { payload, _ in
-            for r in payload["Records"]?.arrayValue ?? [] { await seen.add(r["eventName"]?.stringValue ?? "?") }
-            return .null
-        }
+        _ = try seen.function("f", second) { $0["eventName"]?.stringValue }
         let report = try await second.restore()
         #expect(report.restored == ["stream orders", "event source mapping ddb"])
         let restored = try #require(await second.eventSourceMappings.first)
@@ -172,4 +166,14 @@ struct DefinitionStoreFaultTests {
 actor Recorder {
     private(set) var items: [String] = []
     func add(_ item: String) { items.append(item) }
+
+    /// A mapping's function that records what `field` reads from each record of its batches.
+    nonisolated func function(
+        _ name: String, _ runtime: EventFlowRuntime, _ field: @escaping @Sendable (JSONValue) -> String?
+    ) throws -> LambdaFunction<JSONValue, JSONValue> {
+        try LambdaFunction<JSONValue, JSONValue>(name: name, runtime: runtime) { payload, _ in
+            for r in payload["Records"]?.arrayValue ?? [] { await self.add(field(r) ?? "?") }
+            return .null
+        }
+    }
 }

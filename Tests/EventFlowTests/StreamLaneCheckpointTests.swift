@@ -10,10 +10,7 @@ struct StreamLaneCheckpointTests {
         let runtime = EventFlowRuntime.testing(storage: storage)
         let stream = try DataStream(kinesis: "clicks", runtime: runtime)
         let seen = Recorder()
-        let f = try LambdaFunction<JSONValue, JSONValue>(name: "f", runtime: runtime) { payload, _ in
-            for r in payload["Records"]?.arrayValue ?? [] { await seen.add(r["kinesis"]?["partitionKey"]?.stringValue ?? "?") }
-            return .null
-        }
+        let f = try seen.function("f", runtime) { $0["kinesis"]?["partitionKey"]?.stringValue }
         _ = try await EventSourceMapping.create(
             source: .stream(stream), function: f, configuration: .init(startingPosition: .trimHorizon, parallelizationFactor: 2),
             uuid: "m", runtime: runtime)
