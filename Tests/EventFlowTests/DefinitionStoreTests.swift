@@ -61,15 +61,8 @@ struct DefinitionStoreTests {
 
     @Test("a mapping and a rule whose function is never registered stay stored, with a log line; registering it applies them")
     func waitsForFunction() async throws {
-        let storage = InMemoryStorage()
-        let first = EventFlowRuntime.testing(storage: storage)
-        let jobs = try Queue(name: "jobs", runtime: first)
-        let bus = EventBus.default(first)
-        let worker = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: first) { _, _ in .null }
-        try await bus.putRule("to-worker", pattern: #"{"source":["shop"]}"#, targets: [Target(id: "w", .function(worker))])
-        _ = try await EventSourceMapping.create(source: .queue(jobs), function: worker, uuid: "jobs-worker", runtime: first)
+        let storage = try await Self.storedForWorker()
         let stored = try storage.definitions.definitions()
-        _ = await first.stop(waitingUpTo: .zero)
 
         // Another runtime on the same storage, without "worker".
         let logs = CapturedLogs()
@@ -98,10 +91,47 @@ struct DefinitionStoreTests {
         #expect(await second.eventSourceMappings.map(\.uuid) == ["jobs-worker"])
         #expect(await EventBus.default(second).rule("to-worker")?.targets.map(\.id) == ["w"])
         #expect(await seen.items == ["waiting"])
+        // Restoring again changes nothing: everything is there.
+        let again = try await second.restore()
+        #expect(again.restored == [])
+        #expect(again.waiting == [])
+        #expect(again.alreadyPresent == ["queue jobs", "rule default/to-worker", "event source mapping jobs-worker"])
         #expect(logs.all.filter { $0.level == .info }.map(\.message).suffix(2) == [
             "applied the stored definition of rule default/to-worker",
             "applied the stored definition of event source mapping jobs-worker",
         ])
+    }
+}
+
+extension DefinitionStoreTests {
+    /// A storage holding the queue "jobs", a rule of the default bus with a target "worker",
+    /// and the mapping "jobs-worker" from "jobs" to "worker", from a runtime since stopped.
+    static func storedForWorker() async throws -> InMemoryStorage {
+        let storage = InMemoryStorage()
+        let first = EventFlowRuntime.testing(storage: storage)
+        let jobs = try Queue(name: "jobs", runtime: first)
+        let worker = try LambdaFunction<JSONValue, JSONValue>(name: "worker", runtime: first) { _, _ in .null }
+        try await EventBus.default(first).putRule(
+            "to-worker", pattern: #"{"source":["shop"]}"#, targets: [Target(id: "w", .function(worker))])
+        _ = try await EventSourceMapping.create(source: .queue(jobs), function: worker, uuid: "jobs-worker", runtime: first)
+        _ = await first.stop(waitingUpTo: .zero)
+        return storage
+    }
+
+    @Test("restore() again after a function is registered late applies what waited for it before it returns")
+    func restoreAgain() async throws {
+        let runtime = EventFlowRuntime.testing(storage: try await Self.storedForWorker())
+        #expect(try await runtime.restore().waiting.count == 2)
+        let seen = Recorder()
+        _ = try seen.function("worker", runtime) { $0["body"]?.stringValue }
+        let report = try await runtime.restore()
+        #expect(report.restored == ["rule default/to-worker", "event source mapping jobs-worker"])
+        #expect(report.alreadyPresent == ["queue jobs"])
+        #expect(report.waiting == [])
+        #expect(await runtime.eventSourceMappings.map(\.uuid) == ["jobs-worker"])
+        try await runtime.queue(named: "jobs")!.send("now")
+        await runtime.settle()
+        #expect(await seen.items == ["now"])
     }
 }
 

@@ -11,7 +11,8 @@ extension EventFlowRuntime {
     /// topic) not registered stays stored, with a log line, and is applied as soon as the
     /// function is registered (as scheduled work, just after the registration: `settle()` waits
     /// for it on a test clock; on a real clock an invocation that races it may run without its
-    /// stored config, so register functions before `restore()`).
+    /// stored config, so register functions before `restore()`). Calling `restore()` again is
+    /// harmless (what it restored is `alreadyPresent`) and applies what waits before it returns.
     ///
     /// Contract: restore creates every stored resource that is not registered yet; a resource
     /// the program created before (same name, or same mapping UUID) keeps the program's
@@ -26,6 +27,8 @@ extension EventFlowRuntime {
             throw AWSError(.internalFailure, "could not read the stored definitions: \(error)")
         }
         definitionsRestored.store(true, ordering: .releasing)
+        // Called again, it goes over every definition: what still waits is listed afresh.
+        waitingDefinitions = []
         var report = RestoreReport()
         // Every queue first, so that redrive policies find their dead-letter queues.
         var created: Set<String> = []
