@@ -26,6 +26,10 @@ import Foundation
 //                                        then works until every record is checkpointed
 //   DurableWorker FILE stream-report     prints the stream's records and those its on-failure
 //                                        records cover (see StreamWorker.swift)
+//   DurableWorker FILE flow FROM TO      restores the bus "orders", its rule, the queue "to-ship"
+//                                        and its mapping from the file (defining what is missing),
+//                                        puts "e-FROM" ... "e-(TO-1)" on the bus and works until
+//                                        the queue is empty (see FlowWorker.swift)
 //
 // Each step is printed once it has happened ("sent m-3", "processed m-3", "deleted m-3"), so a
 // test that kills it at any moment knows what was acknowledged.
@@ -163,6 +167,8 @@ case "records":
 case "stream":
     try await StreamWorker.run(
         from: Int(arguments[3])!, to: Int(arguments[4])!, seed: UInt64(arguments[5])!, runtime: runtime, storage: storage)
+case "flow":
+    try await FlowWorker.run(from: Int(arguments[3])!, to: Int(arguments[4])!, runtime: runtime)
 case "stream-report":
     try await StreamWorker.report(runtime: runtime)
 case "produce":

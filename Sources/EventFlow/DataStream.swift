@@ -41,9 +41,15 @@ public actor DataStream {
 
     /// A Kinesis data stream. On durable storage a stream of this name already stored is opened
     /// with its records; it must have the same shard count.
+    /// Its definition (name, shard count, retention) is stored for `EventFlowRuntime.restore()`.
     public init(
         kinesis name: String, runtime: EventFlowRuntime, shardCount: Int = 1, retentionPeriod: Duration = .seconds(86_400)
     ) throws(AWSError) {
+        try self.init(kinesis: name, runtime: runtime, shardCount: shardCount, retentionPeriod: retentionPeriod, persist: true)
+    }
+
+    /// `persist: false` for a stream restored from its stored definition.
+    init(kinesis name: String, runtime: EventFlowRuntime, shardCount: Int, retentionPeriod: Duration, persist: Bool) throws(AWSError) {
         self.name = name
         self.kind = .kinesis
         self.arn = runtime.arn("kinesis", "stream/\(name)")
@@ -52,11 +58,19 @@ public actor DataStream {
         self.retentionPeriod = retentionPeriod
         self.store = runtime.storage.streams
         self.nextSequence = try Self.open(name, kind: .kinesis, shardCount: max(1, shardCount), store: store)
-        try runtime.registry.register(self, kind: .stream, name: name, arn: arn)
+        let definition = StreamDefinition(kind: "kinesis", name: name, shardCount: max(1, shardCount), retentionPeriod: retentionPeriod)
+        try runtime.registry.register(self, kind: .stream, name: name, arn: arn, storing: .stream, persist ? definition : nil, runtime: runtime)
     }
 
     /// The stream of a DynamoDB table (label: the stream's creation time, as AWS names it).
+    /// Its definition is stored for `EventFlowRuntime.restore()` (its ARN names the time the
+    /// runtime that opens it started, so it differs after a restart).
     public init(dynamoDBTable table: String, runtime: EventFlowRuntime, shardCount: Int = 1) throws(AWSError) {
+        try self.init(dynamoDBTable: table, runtime: runtime, shardCount: shardCount, persist: true)
+    }
+
+    /// `persist: false` for a stream restored from its stored definition.
+    init(dynamoDBTable table: String, runtime: EventFlowRuntime, shardCount: Int, persist: Bool) throws(AWSError) {
         self.name = table
         self.kind = .dynamodb
         let label = AWSTime.milliseconds(runtime.clock.startDate).dropLast()  // 2025-11-24T10:00:00.000
@@ -66,7 +80,8 @@ public actor DataStream {
         self.retentionPeriod = .seconds(86_400)
         self.store = runtime.storage.streams
         self.nextSequence = try Self.open(table, kind: .dynamodb, shardCount: max(1, shardCount), store: store)
-        try runtime.registry.register(self, kind: .stream, name: name, arn: arn)
+        let definition = StreamDefinition(kind: "dynamodb", name: table, shardCount: max(1, shardCount), retentionPeriod: .seconds(86_400))
+        try runtime.registry.register(self, kind: .stream, name: name, arn: arn, storing: .stream, persist ? definition : nil, runtime: runtime)
     }
 
     private static func open(_ name: String, kind: Kind, shardCount: Int, store: any StreamStore) throws(AWSError) -> Int {

@@ -39,10 +39,18 @@ public actor EventBus {
     private var unrouted = Deque<JSONValue>()
     private var routing = false
 
+    /// Creates the bus and stores its definition for `EventFlowRuntime.restore()` (its rules are
+    /// stored as they are put).
     public init(name: String, runtime: EventFlowRuntime, maxRequestBytes: Int? = nil) throws(AWSError) {
+        try self.init(name: name, runtime: runtime, maxRequestBytes: maxRequestBytes, persist: true)
+    }
+
+    /// `persist: false` for a bus restored from its stored definition.
+    init(name: String, runtime: EventFlowRuntime, maxRequestBytes: Int?, persist: Bool) throws(AWSError) {
         self.init(unregistered: name, runtime: runtime, maxRequestBytes: maxRequestBytes)
         guard name != "default" else { throw ResourceRegistry.alreadyExists(.bus, name: name, arn: arn) }
-        try runtime.registry.register(self, kind: .bus, name: name, arn: arn)
+        let definition = BusDefinition(name: name, maxRequestBytes: self.maxRequestBytes)
+        try runtime.registry.register(self, kind: .bus, name: name, arn: arn, storing: .bus, persist ? definition : nil, runtime: runtime)
     }
 
     private init(unregistered name: String, runtime: EventFlowRuntime, maxRequestBytes: Int?) {
@@ -62,17 +70,40 @@ public actor EventBus {
 
     // MARK: rules
 
-    /// Creates or replaces a rule.
-    public func putRule(_ name: String, pattern: EventPattern, targets: [Target] = []) throws(EventBusError) {
+    /// Creates or replaces a rule and stores its definition: the pattern and the targets that
+    /// are resources (queue, bus, function, topic) with their input. Closure targets
+    /// (`.handler`) are code: not stored; after `EventFlowRuntime.restore()` put them again.
+    /// A `DISABLED` rule matches no event until `enableRule`.
+    public func putRule(
+        _ name: String, pattern: EventPattern, targets: [Target] = [], description: String? = nil, state: RuleState = .enabled
+    ) throws(EventBusError) {
+        try putRule(name, pattern: pattern, targets: targets, description: description, state: state, owner: nil, persist: true)
+    }
+
+    /// Rules of typed sources (`owner`) are code, like the sources that pipe them: never stored.
+    func putRule(
+        _ name: String, pattern: EventPattern, targets: [Target], description: String? = nil, state: RuleState = .enabled,
+        owner: SourceOwner?, persist: Bool
+    ) throws(EventBusError) {
         let validName = !name.isEmpty && name.count <= 64
             && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0)) }
         guard validName else {
             throw AWSError(.validation, "1 validation error detected: Value '\(name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
         }
+        try Self.checkDescription(description)
         try checkTargets(targets)
+        let rule = Rule(
+            name: name, owner: owner, arn: ruleArn(name), pattern: pattern, targets: targets, description: description, state: state)
+        if persist { try store(rule) }
         matcher.removeRule(name)
         matcher.addRule(name, pattern: pattern)
-        rules[name] = Rule(name: name, owner: nil, arn: ruleArn(name), pattern: pattern, targets: targets)
+        rules[name] = rule
+    }
+
+    /// Stores a rule's definition, unless a typed source owns it.
+    private func store(_ rule: Rule) throws(AWSError) {
+        guard rule.owner == nil else { return }
+        try runtime.saveDefinition(.rule, key: RuleDefinition.key(bus: name, rule: rule.name), RuleDefinition(bus: name, rule: rule))
     }
 
     /// Rule ARNs name the bus, except on the default bus (`rule/<name>`).
@@ -85,8 +116,7 @@ public actor EventBus {
     /// source's id is its rule's name and names are unique per bus.
     func pipeSource(_ name: String, owner: SourceOwner, pattern: EventPattern, target: Target.Kind) throws(AWSError) {
         guard let existing = rules[name] else {
-            try putRule(name, pattern: pattern, targets: [Target(id: "\(name)-target", target)])
-            rules[name]?.owner = owner
+            try putRule(name, pattern: pattern, targets: [Target(id: "\(name)-target", target)], owner: owner, persist: false)
             return
         }
         guard existing.owner == owner else {
@@ -97,18 +127,34 @@ public actor EventBus {
         try putTargets(rule: name, [Target(id: "\(name)-target-\(existing.targets.count + 1)", target)])
     }
 
-    public func putRule(_ name: String, pattern: String, targets: [Target] = []) throws -> Void {
-        try putRule(name, pattern: try EventPattern(pattern), targets: targets)
+    public func putRule(
+        _ name: String, pattern: String, targets: [Target] = [], description: String? = nil, state: RuleState = .enabled
+    ) throws -> Void {
+        try putRule(name, pattern: try EventPattern(pattern), targets: targets, description: description, state: state)
     }
 
-    /// Adds targets to an existing rule (at most five in all).
+    /// Adds targets to an existing rule (at most five in all) and stores the rule's definition.
     public func putTargets(rule name: String, _ targets: [Target]) throws(EventBusError) {
-        guard var rule = rules[name] else {
-            throw AWSError(.resourceNotFound, "Rule \(name) does not exist on EventBus \(self.name).")
-        }
+        var rule = try existingRule(name)
         let merged = rule.targets.filter { t in !targets.contains { $0.id == t.id } } + targets
         try checkTargets(merged)
         rule.targets = merged
+        try store(rule)
+        rules[name] = rule
+    }
+
+    private func existingRule(_ name: String) throws(EventBusError) -> Rule {
+        guard let rule = rules[name] else {
+            throw AWSError(.resourceNotFound, "Rule \(name) does not exist on EventBus \(self.name).")
+        }
+        return rule
+    }
+
+    /// Sets a rule's state and stores its definition with it.
+    func setRuleState(_ name: String, _ state: RuleState) throws(EventBusError) {
+        var rule = try existingRule(name)
+        rule.state = state
+        try store(rule)
         rules[name] = rule
     }
 
@@ -123,7 +169,9 @@ public actor EventBus {
         }
     }
 
-    public func removeRule(_ name: String) {
+    /// Removes the rule and its stored definition.
+    public func removeRule(_ name: String) throws(EventBusError) {
+        if rules[name]?.owner == nil { try runtime.removeDefinition(.rule, key: RuleDefinition.key(bus: self.name, rule: name)) }
         rules[name] = nil
         matcher.removeRule(name)
     }
@@ -195,7 +243,7 @@ public actor EventBus {
     private func route(_ event: JSONValue) async {
         let id = event["id"]?.stringValue ?? ""
         for name in matcher.matches(event: event) {
-            guard let rule = rules[name] else { continue }
+            guard let rule = rules[name], rule.state.routes else { continue }
             matchedCounters.counter(name) { Counter(label: "MatchedEvents", dimensions: [("RuleName", name)], factory: runtime.metrics) }
                 .increment()
             runtime.record(.matched, resource: arn, id: id, rule: name)

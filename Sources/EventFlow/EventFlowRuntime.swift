@@ -63,6 +63,10 @@ public actor EventFlowRuntime {
     nonisolated let acceptingWork = Atomic<Bool>(true)
     /// Set by `resumeStoredWork()`: functions registered afterwards resume their stored work at once.
     nonisolated let storedWorkResumed = Atomic<Bool>(false)
+    /// Set by `restore()`: functions registered afterwards get the stored definitions that wait for them.
+    nonisolated let definitionsRestored = Atomic<Bool>(false)
+    /// Stored definitions `restore()` could not apply yet (most wait for a function).
+    var waitingDefinitions: [StoredDefinition] = []
     /// Work handed over by `performSoon` that has not reached the runtime yet (concurrent mode).
     nonisolated let launching = Atomic<Int>(0)
 
@@ -102,7 +106,8 @@ public actor EventFlowRuntime {
     /// it starts at the next start. Returns how many actions were still running at the deadline.
     public func stop(waitingUpTo deadline: Duration) async -> Int {
         acceptingWork.store(false, ordering: .releasing)
-        for mapping in eventSourceMappings { await mapping.setEnabled(false) }
+        // Paused, not disabled: the stored definitions keep `Enabled` for the next start.
+        for mapping in eventSourceMappings { await mapping.pause() }
         let end = ContinuousClock.now + deadline
         // Handlers sleeping on the clock are in flight too: their wake-ups still come.
         while running > 0 && ContinuousClock.now < end {

@@ -75,9 +75,21 @@ public actor Queue {
     /// Messages deleted because they outlived the retention period.
     public private(set) var expiredMessages: [Message] = []
 
+    /// Creates the queue and stores its definition (name, size limit, visibility timeout,
+    /// retention, redrive policy) for `EventFlowRuntime.restore()`.
     public init(
         name: String, runtime: EventFlowRuntime, maxMessageBytes: Int? = nil, visibilityTimeout: Duration = .seconds(30),
         messageRetentionPeriod: Duration = .seconds(345_600), redrivePolicy: RedrivePolicy? = nil
+    ) throws(AWSError) {
+        try self.init(
+            name: name, runtime: runtime, maxMessageBytes: maxMessageBytes, visibilityTimeout: visibilityTimeout,
+            messageRetentionPeriod: messageRetentionPeriod, redrivePolicy: redrivePolicy, persist: true)
+    }
+
+    /// `persist: false` for a queue restored from its stored definition.
+    init(
+        name: String, runtime: EventFlowRuntime, maxMessageBytes: Int?, visibilityTimeout: Duration,
+        messageRetentionPeriod: Duration, redrivePolicy: RedrivePolicy?, persist: Bool
     ) throws(AWSError) {
         self.name = name
         self.arn = runtime.arn("sqs", name)
@@ -87,10 +99,32 @@ public actor Queue {
         self.messageRetentionPeriod = messageRetentionPeriod
         self.redrivePolicy = redrivePolicy
         self.store = runtime.storage.queues
-        try runtime.registry.register(self, kind: .queue, name: name, arn: arn)
+        let definition = Self.definition(
+            name: name, maxMessageBytes: self.maxMessageBytes, visibilityTimeout: visibilityTimeout,
+            messageRetentionPeriod: messageRetentionPeriod, redrivePolicy: redrivePolicy)
+        try runtime.registry.register(self, kind: .queue, name: name, arn: arn, storing: .queue, persist ? definition : nil, runtime: runtime)
     }
 
-    public func setRedrivePolicy(_ policy: RedrivePolicy?) { redrivePolicy = policy }
+    /// Sets (or, with nil, removes) the redrive policy and stores the queue's definition with it.
+    public func setRedrivePolicy(_ policy: RedrivePolicy?) throws(AWSError) {
+        let definition = Self.definition(
+            name: name, maxMessageBytes: maxMessageBytes, visibilityTimeout: visibilityTimeout,
+            messageRetentionPeriod: messageRetentionPeriod, redrivePolicy: policy)
+        try runtime.saveDefinition(.queue, key: name, definition)
+        redrivePolicy = policy
+    }
+
+    /// The stored policy of a restored queue (its definition already holds it).
+    func restoreRedrivePolicy(_ policy: RedrivePolicy) { redrivePolicy = policy }
+
+    private static func definition(
+        name: String, maxMessageBytes: Int, visibilityTimeout: Duration, messageRetentionPeriod: Duration, redrivePolicy: RedrivePolicy?
+    ) -> QueueDefinition {
+        QueueDefinition(
+            name: name, maxMessageBytes: maxMessageBytes, visibilityTimeout: visibilityTimeout,
+            messageRetentionPeriod: messageRetentionPeriod,
+            redrivePolicy: redrivePolicy.map { .init(deadLetterQueue: $0.deadLetterQueue.name, maxReceiveCount: $0.maxReceiveCount) })
+    }
 
     /// Sends a message; returns its id once the message is stored (on SQLite, once the batch of
     /// writes holding it committed).

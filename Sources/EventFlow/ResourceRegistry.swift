@@ -36,6 +36,26 @@ public final class ResourceRegistry: Sendable {
         arns.withLock { $0[arn] = resource }
     }
 
+    /// Takes back a registration (a resource whose definition could not be stored).
+    func unregister(kind: Kind, name: String, arn: String) {
+        entries.withLock { _ = $0.removeValue(forKey: Key(kind: kind, name: name)) }
+        arns.withLock { _ = $0.removeValue(forKey: arn) }
+    }
+
+    /// Registers `resource` and saves its definition; when the definition cannot be stored, the
+    /// registration is taken back and the error names the resource.
+    func register<D: Encodable>(
+        _ resource: any Sendable, kind: Kind, name: String, arn: String, storing definitionKind: DefinitionKind, _ definition: D?,
+        runtime: EventFlowRuntime
+    ) throws(AWSError) {
+        try register(resource, kind: kind, name: name, arn: arn)
+        guard let definition else { return }
+        do { try runtime.saveDefinition(definitionKind, key: name, definition) } catch {
+            unregister(kind: kind, name: name, arn: arn)
+            throw error
+        }
+    }
+
     /// Returns the registered resource of `kind` named `name`, creating and registering it with
     /// `make` when there is none (the default bus).
     func existing<R: Sendable>(_ kind: Kind, name: String, arn: String, make: () -> R) -> R {

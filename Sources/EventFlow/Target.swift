@@ -9,6 +9,7 @@ public struct Target: Sendable {
         case topic(Topic)
         /// Bus-to-bus: the event is put on the other bus unchanged.
         case bus(EventBus)
+        /// A closure: code, so not stored with the rule's definition (see `EventFlowRuntime.restore()`).
         case handler(@Sendable (JSONValue) async throws -> Void)
 
         var deliveryTarget: DeliveryTarget {
@@ -48,4 +49,8 @@ public struct Rule: Sendable {
     public var arn: String
     public var pattern: EventPattern
     public var targets: [Target]
+    /// `Description` (at most 512 characters).
+    public var description: String? = nil
+    /// `State`: a disabled rule matches no event.
+    public var state: RuleState = .enabled
 }

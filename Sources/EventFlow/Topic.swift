@@ -40,6 +40,10 @@ public actor Topic {
         self.runtime = runtime
         self.history = History(capacity: runtime.limits.historyCapacity)
         try runtime.registry.register(self, kind: .topic, name: name, arn: arn)
+        // A topic is code (its subscribers are): stored rules and configs naming it wait for it.
+        if runtime.definitionsRestored.load(ordering: .acquiring) {
+            runtime.performSoon { [runtime] in await runtime.applyWaitingDefinitions() }
+        }
     }
 
     /// Subscribes; returns the subscription ARN (`<topic ARN>:<uuid>`).

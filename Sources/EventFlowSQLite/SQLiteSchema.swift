@@ -76,6 +76,17 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4: resource definitions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE resource_definition (
+                        kind TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        PRIMARY KEY (kind, key)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -30,6 +30,7 @@ public final class SQLiteStorage: RuntimeStorage {
     public let invocations: any AsyncInvocationStore
     public let streams: any StreamStore
     public let checkpoints: any CheckpointStore
+    public let definitions: any DefinitionStore
     let database: DatabasePool
     let batcher: SQLiteCommitBatcher
     private let lock: ProcessLock
@@ -57,6 +58,7 @@ public final class SQLiteStorage: RuntimeStorage {
         invocations = SQLiteAsyncInvocationStore(database: database, batcher: batcher)
         streams = SQLiteStreamStore(database: database, batcher: batcher)
         checkpoints = SQLiteCheckpointStore(database: database, batcher: batcher)
+        definitions = SQLiteDefinitionStore(database: database)
     }
 
     /// Batched transactions committed so far and the writes they held (a write per transaction

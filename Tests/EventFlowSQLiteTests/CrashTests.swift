@@ -25,6 +25,24 @@ struct CrashTests {
         try await onThread { try runWorkerBlocking(arguments, killAfter: killAfter) }
     }
 
+    /// Starts the worker again and again (at most 40 times) until a run ends by itself with
+    /// "idle": run n (from 1) is killed after `killAfter(n)` milliseconds (never when nil) and
+    /// started with `arguments(n)`, which may depend on the lines earlier runs handed to `take`.
+    static func runUntilIdle(
+        killAfter: (Int) -> Int?, arguments: (Int) -> [String], take: (String) -> Void
+    ) async throws -> (idle: Bool, runs: Int, kills: Int) {
+        var runs = 0
+        var kills = 0
+        while runs < 40 {
+            runs += 1
+            let run = try await runWorker(arguments(runs), killAfter: killAfter(runs))
+            if run.killed { kills += 1 }
+            run.lines.forEach(take)
+            if !run.killed && run.lines.last == "idle" { return (true, runs, kills) }
+        }
+        return (false, runs, kills)
+    }
+
     private static func runWorkerBlocking(_ arguments: [String], killAfter: Int?) throws -> (lines: [String], killed: Bool) {
         let (process, pipe) = try start(Paths.worker, arguments)
         var killed = false

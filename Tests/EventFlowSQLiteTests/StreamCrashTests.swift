@@ -20,25 +20,21 @@ struct StreamCrashTests {
         let total = 1_500
         var acknowledged: [String] = []
         var succeeded: [(name: String, sequence: String)] = []
-        var kills = 0
-        var runs = 0
         var next = 0
-        var idle = false
         // Put (and process), killed at random moments; each restart continues after the last
         // acknowledged put, then runs (killed a few times more) until everything is checkpointed.
-        while !idle && runs < 40 {
-            runs += 1
-            let killAfter = runs <= 10 ? rng.next(40...250) : nil
-            let run = try await CrashTests.runWorker([path, "stream", String(next), String(total), String(runs)], killAfter: killAfter)
-            if run.killed { kills += 1 }
-            for line in run.lines {
+        let (idle, runs, kills) = try await CrashTests.runUntilIdle(
+            killAfter: { $0 <= 10 ? rng.next(40...250) : nil },
+            arguments: { run in
+                if let last = acknowledged.last { next = Int(last.dropFirst(2))! + 1 }
+                return [path, "stream", String(next), String(total), String(run)]
+            },
+            take: { line in
                 let parts = line.split(separator: " ").map(String.init)
                 if parts.first == "put" { acknowledged.append(parts[1]) }
                 if parts.first == "ok" { succeeded.append((parts[1], parts[2])) }
-            }
-            if let last = acknowledged.last { next = Int(last.dropFirst(2))! + 1 }
-            idle = !run.killed && run.lines.last == "idle"
-        }
+            })
+        if let last = acknowledged.last { next = Int(last.dropFirst(2))! + 1 }
         #expect(idle, "the worker never got every record behind its checkpoint")
         #expect(next == total)
         let report = try await CrashTests.runWorker([path, "stream-report"], killAfter: nil).lines

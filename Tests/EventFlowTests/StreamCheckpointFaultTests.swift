@@ -2,32 +2,20 @@ import EventFlow
 import EventFlowTesting
 import Testing
 
-/// Memory storage whose checkpoint writes fail (as on a full disk).
-final class RefusingCheckpointStorage: RuntimeStorage {
-    struct DiskFull: Error, CustomStringConvertible {
-        var description: String { "disk full" }
+/// A checkpoint store whose writes fail (as on a full disk).
+struct RefusingCheckpoints: CheckpointStore {
+    func checkpoints(mapping: String) -> [Int: Int] { [:] }
+    nonisolated(nonsending) func save(mapping: String, shard: Int, sequence: Int, outbox: [OutboxMessage]) async throws {
+        throw PatchedStorage.DiskFull()
     }
-
-    struct Refusing: CheckpointStore {
-        func checkpoints(mapping: String) -> [Int: Int] { [:] }
-        nonisolated(nonsending) func save(mapping: String, shard: Int, sequence: Int, outbox: [OutboxMessage]) async throws {
-            throw DiskFull()
-        }
-        func remove(mapping: String) {}
-    }
-
-    private let memory = InMemoryStorage()
-    var queues: any QueueStore { memory.queues }
-    var invocations: any AsyncInvocationStore { memory.invocations }
-    var streams: any StreamStore { memory.streams }
-    let checkpoints: any CheckpointStore = Refusing()
+    func remove(mapping: String) {}
 }
 
 @Suite("Event source mapping: stream checkpoints that cannot be stored")
 struct StreamCheckpointFaultTests {
     @Test("a checkpoint the store refuses is logged and recorded; a given-up batch's record that shared its transaction is counted discarded")
     func refused() async throws {
-        let h = Harness(runtime: .testing(storage: RefusingCheckpointStorage()))
+        let h = Harness(runtime: .testing(storage: PatchedStorage(checkpoints: RefusingCheckpoints())))
         let stream = try DataStream(kinesis: "s", runtime: h.runtime)
         let failures = try Queue(name: "failures", runtime: h.runtime)
         let fn = try LambdaFunction<JSONValue, JSONValue>(name: "consumer", runtime: h.runtime) { payload, _ in

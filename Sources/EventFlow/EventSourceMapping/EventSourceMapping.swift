@@ -82,9 +82,21 @@ public actor EventSourceMapping {
     /// stream mapping created again with its earlier UUID resumes each shard from its stored
     /// checkpoint rather than from its starting position; records after the checkpoint are
     /// delivered again (at least once).
+    ///
+    /// The mapping's definition (UUID, source, function name, every setting) is stored, and
+    /// kept up to date by `update` and `setEnabled`, so that `EventFlowRuntime.restore()`
+    /// creates it again once its function is registered.
     public static func create(
         source: MappingSource, function: any BatchInvocable, configuration: EventSourceMappingConfiguration = .init(),
         uuid: String? = nil, runtime: EventFlowRuntime
+    ) async throws(LambdaError) -> EventSourceMapping {
+        try await create(source: source, function: function, configuration: configuration, uuid: uuid, runtime: runtime, persist: true)
+    }
+
+    /// `persist: false` for a mapping restored from its stored definition.
+    static func create(
+        source: MappingSource, function: any BatchInvocable, configuration: EventSourceMappingConfiguration, uuid: String?,
+        runtime: EventFlowRuntime, persist: Bool
     ) async throws(LambdaError) -> EventSourceMapping {
         let settings = try ResolvedMappingSettings(configuration, source: source)
         if let uuid, uuid.isEmpty { throw AWSError.invalidParameter("the UUID of an event source mapping must not be empty") }
@@ -105,8 +117,20 @@ public actor EventSourceMapping {
         case nil:
             break
         }
+        if persist {
+            do { try await mapping.storeDefinition() } catch {
+                await runtime.unregisterMapping(source: source.arn, function: function.functionArn)
+                throw error
+            }
+        }
         await mapping.attach(checkpoints: checkpoints)
         return mapping
+    }
+
+    /// Saves the mapping's definition with its configuration as it is now.
+    private func storeDefinition(_ configuration: EventSourceMappingConfiguration? = nil) throws(AWSError) {
+        let definition = MappingDefinition(uuid: uuid, source: source, function: function.name, configuration: configuration ?? self.configuration)
+        try runtime.saveDefinition(.eventSourceMapping, key: uuid, definition)
     }
 
     static func conflictMessage(_ source: MappingSource, _ function: any BatchInvocable, _ uuid: String) -> String {
@@ -168,8 +192,22 @@ public actor EventSourceMapping {
 
     // MARK: control
 
-    /// Pauses (`Enabled: false`) or resumes polling. A batch in flight finishes.
+    /// Pauses (`Enabled: false`) or resumes polling, and stores the setting. A batch in flight
+    /// finishes. A setting that cannot be stored still applies here; it is logged and recorded.
     public func setEnabled(_ enabled: Bool) {
+        guard state != .deleting else { return }
+        var next = configuration
+        next.enabled = enabled
+        do { try storeDefinition(next) } catch {
+            runtime.reportStorageFailure(error.message, resource: uuid, metadata: ["mapping": "\(uuid)"])
+        }
+        applyEnabled(enabled)
+    }
+
+    /// Stops polling without changing the stored `Enabled` (the runtime's graceful stop).
+    func pause() { applyEnabled(false) }
+
+    private func applyEnabled(_ enabled: Bool) {
         guard state != .deleting else { return }
         state = enabled ? .enabled : .disabled
         configuration.enabled = enabled
@@ -192,7 +230,9 @@ public actor EventSourceMapping {
         next.startingPosition = configuration.startingPosition
         guard state != .deleting else { return }
         let previous = settings
-        settings = try ResolvedMappingSettings(next, source: source)
+        let resolved = try ResolvedMappingSettings(next, source: source)
+        try storeDefinition(next)
+        settings = resolved
         configuration = next
         state = next.enabled ? .enabled : .disabled
         if !next.enabled { releaseHeldMessages() }
@@ -200,8 +240,8 @@ public actor EventSourceMapping {
         wake()
     }
 
-    /// Stops polling, waits for the batch in flight to finish and removes the mapping and its
-    /// checkpoints. Records not yet delivered stay in the source.
+    /// Stops polling, waits for the batch in flight to finish and removes the mapping, its
+    /// checkpoints and its stored definition. Records not yet delivered stay in the source.
     public func delete() async {
         state = .deleting
         while busyCount > 0 {
@@ -213,6 +253,9 @@ public actor EventSourceMapping {
                     "could not remove the checkpoints of event source mapping \(uuid): \(error)", resource: uuid,
                     metadata: ["mapping": "\(uuid)"])
             }
+        }
+        do { try runtime.removeDefinition(.eventSourceMapping, key: uuid) } catch {
+            runtime.reportStorageFailure(error.message, resource: uuid, metadata: ["mapping": "\(uuid)"])
         }
         await runtime.unregisterMapping(source: source.arn, function: function.functionArn)
     }

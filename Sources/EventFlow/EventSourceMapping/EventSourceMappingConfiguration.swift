@@ -30,7 +30,7 @@ public enum MappingSource: Sendable {
 public typealias MappingFailureDestination = DeadLetterTarget
 
 /// Where a stream mapping starts reading.
-public enum StartingPosition: Sendable, Equatable {
+public enum StartingPosition: Sendable, Equatable, Codable {
     case trimHorizon
     case latest
     /// Kinesis only: the first record that arrived at or after this date.

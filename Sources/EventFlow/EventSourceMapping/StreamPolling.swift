@@ -190,6 +190,10 @@ extension EventSourceMapping {
         var filtered = 0
         var scanEnd = position - 1
         var bytes = 0
+        // The last record scanned to the end of its chunk, this lane's or another's: with no
+        // batch, the lane has nothing to do up to it, so its position (and the shard's
+        // checkpoint) may move past it.
+        var lastRead = position - 1
         scan: while !available.isEmpty {
             for record in available where record.sequence >= position && laneOf(record) == key.lane {
                 if batch.count == settings.batchSize || bytes + record.data.count > Self.maximumPayloadBytes { break scan }
@@ -201,12 +205,13 @@ extension EventSourceMapping {
                 batch.append(record)
                 bytes += record.data.count + 512
             }
+            lastRead = available.last!.sequence
             if available.count < chunk { break }
             (available, _) = await stream.read(shard: key.shard, from: available.last!.sequence + 1, limit: chunk)
         }
         if batch.isEmpty {
             statistics.recordsFilteredOut += filtered
-            lanes[key]!.position = scanEnd + 1
+            lanes[key]!.position = max(scanEnd, lastRead) + 1
             lanes[key]!.windowDeadline = nil
             return nil
         }

@@ -1,6 +1,6 @@
 import EventPatterns
 
-extension LambdaFunction {
+extension LambdaFunction: InvokeConfigRestorable {
     func validate(_ config: EventInvokeConfig, qualifier: String) throws(AWSError) {
         if config.maximumRetryAttempts == nil && config.maximumEventAgeInSeconds == nil && config.onSuccess == nil
             && config.onFailure == nil
@@ -25,10 +25,26 @@ extension LambdaFunction {
         _ = try resolve(qualifier)
     }
 
-    /// Replaces the whole configuration of `qualifier` (omitted settings return to defaults).
+    /// Replaces the whole configuration of `qualifier` (omitted settings return to defaults)
+    /// and stores it, with its destinations by name, for `EventFlowRuntime.restore()`.
     public func putEventInvokeConfig(_ config: EventInvokeConfig, qualifier: String = "$LATEST") throws(AWSError) {
         try validate(config, qualifier: qualifier)
+        try storeEventInvokeConfig(config, qualifier: qualifier)
         invokeConfigs[qualifier] = config
+    }
+
+    private func storeEventInvokeConfig(_ config: EventInvokeConfig, qualifier: String) throws(AWSError) {
+        try runtime.saveDefinition(
+            .eventInvokeConfig, key: InvokeConfigDefinition.key(function: name, qualifier: qualifier),
+            InvokeConfigDefinition(function: name, qualifier: qualifier, config: config))
+    }
+
+    /// A stored config, applied by `restore()` unless the program set one for `qualifier` first.
+    func restoreEventInvokeConfig(_ config: EventInvokeConfig, qualifier: String) throws(AWSError) -> Bool {
+        guard invokeConfigs[qualifier] == nil else { return false }
+        try validate(config, qualifier: qualifier)
+        invokeConfigs[qualifier] = config
+        return true
     }
 
     /// Merges the given top-level settings into the existing configuration; fails when none exists.
@@ -44,6 +60,7 @@ extension LambdaFunction {
         if let v = onSuccess { config.onSuccess = v }
         if let v = onFailure { config.onFailure = v }
         try validate(config, qualifier: qualifier)
+        try storeEventInvokeConfig(config, qualifier: qualifier)
         invokeConfigs[qualifier] = config
     }
 
@@ -54,10 +71,13 @@ extension LambdaFunction {
         return c
     }
 
+    /// Deletes the configuration of `qualifier` and its stored definition.
     public func deleteEventInvokeConfig(qualifier: String = "$LATEST") throws(AWSError) {
-        guard invokeConfigs.removeValue(forKey: qualifier) != nil else {
+        guard invokeConfigs[qualifier] != nil else {
             throw .notFound("The function \(functionArn):\(qualifier) doesn't have an EventInvokeConfig")
         }
+        try runtime.removeDefinition(.eventInvokeConfig, key: InvokeConfigDefinition.key(function: name, qualifier: qualifier))
+        invokeConfigs[qualifier] = nil
     }
 
     public func listEventInvokeConfigs() -> [(qualifier: String, config: EventInvokeConfig)] {

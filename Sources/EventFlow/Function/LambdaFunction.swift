@@ -7,6 +7,10 @@ import Metrics
 /// retried, aged, throttled, sent to destinations and the dead-letter queue) and on behalf of
 /// event source mappings. All three run the handler through one path (`execute`), which
 /// decodes the payload, applies the timeout and encodes the response.
+///
+/// The handler, and the settings given here (concurrency, dead-letter target, timeout,
+/// versions, aliases), are code: not stored. Its event invoke configs are stored, and
+/// `EventFlowRuntime.restore()` applies them once the function is registered again by name.
 public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sendable>: InvocableFunction {
     public typealias Handler = @Sendable (Payload, InvocationContext) async throws -> Response
 
@@ -73,6 +77,10 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
         // function is registered and configured; a function registered after that resumes now.
         if invocationStore.isDurable && runtime.storedWorkResumed.load(ordering: .acquiring) {
             runtime.performSoon { [self] in await self.resumeFromStore() }
+        }
+        // Stored rules, event invoke configs and mappings that wait for this function apply now.
+        if runtime.definitionsRestored.load(ordering: .acquiring) {
+            runtime.performSoon { [runtime] in await runtime.applyWaitingDefinitions() }
         }
     }
 

@@ -8,6 +8,8 @@ public protocol RuntimeStorage: Sendable {
     var invocations: any AsyncInvocationStore { get }
     var streams: any StreamStore { get }
     var checkpoints: any CheckpointStore { get }
+    /// Resources' definitions (queues, streams, buses, rules, event invoke configs, mappings).
+    var definitions: any DefinitionStore { get }
 }
 
 /// Everything in this process's memory: lost when it ends.
@@ -16,6 +18,7 @@ public final class InMemoryStorage: RuntimeStorage {
     public let invocations: any AsyncInvocationStore
     public let streams: any StreamStore
     public let checkpoints: any CheckpointStore
+    public let definitions: any DefinitionStore = InMemoryDefinitionStore()
     public init() {
         let queues = InMemoryQueueStore()
         self.queues = queues
