@@ -52,7 +52,7 @@ static inline long ef_exponent_end(const uint8_t *b, long n, long p) {
 }
 
 // A JSON number from its first byte: the offset just past it, or -1 when it is invalid.
-__attribute__((always_inline)) static inline long ef_number(const uint8_t *b, long n, long p) {
+static inline long ef_number(const uint8_t *b, long n, long p) {
     if (p < n && b[p] == '-') p++;
     if (p >= n) return -1;
     if (b[p] == '0') {

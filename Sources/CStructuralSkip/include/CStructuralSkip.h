@@ -111,14 +111,21 @@ __attribute__((always_inline)) static inline double ef_plain_number(const uint8_
 /// for e in `edge_begin ..< edge_end`. Unwanted values are skipped structurally, or validated
 /// like `ef_skip_valid_value` (at nesting `value_depth`) when `validating` is set. With
 /// `dotted` set, a name containing '.' that is no key is handed back (it may name a path).
-/// With `edge_field` (per edge, a field id or -1), a wanted member whose edge has a field id
-/// and whose value is a plain ASCII string, a valid number or a literal, or an array of only
-/// those (below `max_depth`), is not handed back: its value is appended to `scalars` (while
-/// there is room for it in `scalar_capacity`) and the scan goes on. The caller takes the recorded scalars before anything the scan returns.
 ef_member_scan ef_scan_members(const uint8_t *bytes, long count, long start, const uint8_t *key_bytes,
                                const int32_t *key_starts, const int32_t *key_lengths, long edge_begin, long edge_end,
-                               const int32_t *edge_field, ef_scalar *scalars, long scalar_capacity,
-                               long *scalar_count, int dotted, int validating, long value_depth, long max_depth);
+                               int dotted, int validating, long value_depth, long max_depth);
+
+/// `ef_scan_members` that also reads values: with `edge_field` (per edge, a field id or -1),
+/// a wanted member whose edge has a field id
+/// and whose value is a plain ASCII string, a valid number or a literal, or an array of only
+/// those (below `max_depth`), is not handed back: its value is appended to `scalars` (while
+/// there is room for it in `scalar_capacity`) and the scan goes on. The caller takes the
+/// recorded scalars before anything the scan returns.
+ef_member_scan ef_scan_members_recording(const uint8_t *bytes, long count, long start, const uint8_t *key_bytes,
+                                         const int32_t *key_starts, const int32_t *key_lengths, long edge_begin,
+                                         long edge_end, const int32_t *edge_field, ef_scalar *scalars,
+                                         long scalar_capacity, long *scalar_count, int dotted, int validating,
+                                         long value_depth, long max_depth);
 
 /// Runs an Aho-Corasick automaton in table form over `bytes[from ..< count]`: from state
 /// `*state`, byte b moves to `table[state * classes + class_of[b]]`. Stops at the first byte

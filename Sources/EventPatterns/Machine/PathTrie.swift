@@ -180,11 +180,16 @@ final class SealedPathTrie: @unchecked Sendable {
         _ node: Int, _ bytes: UnsafeBufferPointer<UInt8>, from pos: Int, scalars: UnsafeMutableBufferPointer<ef_scalar>?,
         recorded: inout Int, validating: Bool, valueDepth: Int, maxDepth: Int
     ) -> ef_member_scan {
-        ef_scan_members(
+        guard let scalars else {
+            return ef_scan_members(
+                bytes.baseAddress, bytes.count, pos, keyBytes.baseAddress, edgeKeyStart.baseAddress,
+                edgeKeyLength.baseAddress, Int(edgeStart[node]), Int(edgeStart[node + 1]), hasGrandchildren[node] ? 1 : 0,
+                validating ? 1 : 0, valueDepth, maxDepth)
+        }
+        return ef_scan_members_recording(
             bytes.baseAddress, bytes.count, pos, keyBytes.baseAddress, edgeKeyStart.baseAddress, edgeKeyLength.baseAddress,
-            Int(edgeStart[node]), Int(edgeStart[node + 1]), scalars == nil ? nil : edgeField.baseAddress,
-            scalars?.baseAddress, scalars?.count ?? 0, &recorded, hasGrandchildren[node] ? 1 : 0, validating ? 1 : 0,
-            valueDepth, maxDepth)
+            Int(edgeStart[node]), Int(edgeStart[node + 1]), edgeField.baseAddress, scalars.baseAddress, scalars.count,
+            &recorded, hasGrandchildren[node] ? 1 : 0, validating ? 1 : 0, valueDepth, maxDepth)
     }
 
     @inline(__always)
