@@ -20,4 +20,15 @@ struct IdentifierTests {
         }
         #expect(seen.count == 1_000)
     }
+
+    @Test("sequential ids count up in the last group, 12 digits wide and wider once they need it")
+    func sequentialIds() {
+        let ids = IDGenerator.sequential()
+        #expect(ids.make() == "00000000-0000-4000-8000-000000000001")
+        #expect(ids.make() == "00000000-0000-4000-8000-000000000002")
+        for _ in 3..<10 { _ = ids.make() }
+        #expect(ids.make() == "00000000-0000-4000-8000-000000000010")
+        #expect(IDGenerator.sequentialID(123_456_789_012) == "00000000-0000-4000-8000-123456789012")
+        #expect(IDGenerator.sequentialID(1_234_567_890_123) == "00000000-0000-4000-8000-1234567890123")
+    }
 }

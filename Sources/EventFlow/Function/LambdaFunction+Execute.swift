@@ -38,11 +38,11 @@ extension LambdaFunction {
                 result.set(.failure(error))
             }
         }
-        let ticket = await runtime.schedule(after: timeout, inFlight: true) {
+        let ticket = await runtime.scheduleInFlight(after: timeout) {
             if result.set(.failure(FunctionTimeout(requestId: requestId, timeout: timeout))) { work.cancel() }
         }
         let outcome = await result.value()
-        await runtime.cancel(ticket)
+        await runtime.cancelInFlight(ticket)
         return outcome
     }
 }

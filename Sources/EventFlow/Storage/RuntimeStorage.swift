@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Synchronization
 
@@ -29,9 +30,11 @@ extension RuntimeStorage where Self == InMemoryStorage {
     public static var inMemory: InMemoryStorage { InMemoryStorage() }
 }
 
-/// Messages in arrays, one per queue.
+/// Messages in double-ended queues, one per queue, changed in place: receiving and deleting the
+/// oldest messages cost the same however many wait behind them (an array copied on every claim
+/// and shifted on every delete made draining n messages cost n²).
 public final class InMemoryQueueStore: QueueStore {
-    private let queues = Mutex<[String: [StoredMessage]]>([:])
+    private let queues = Mutex<[String: Deque<StoredMessage>]>([:])
 
     public init() {}
 
@@ -43,33 +46,38 @@ public final class InMemoryQueueStore: QueueStore {
         queue: String, now: Date, max: Int, hideUntil: Date, redrive: RedriveRule?, handle: () -> String
     ) -> QueueClaim {
         queues.withLock { all in
-            var stored = all[queue] ?? []
             var claim = QueueClaim(received: [], redriven: [])
-            var i = 0
-            while i < stored.count && claim.received.count < max {
-                guard stored[i].visibleAt <= now else {
-                    i += 1
-                    continue
-                }
-                if let redrive, stored[i].receiveCount >= redrive.maxReceiveCount {
-                    var moved = stored.remove(at: i)
-                    moved.receiveCount = 0
-                    moved.receiptHandle = ""
-                    moved.firstReceivedAt = nil
-                    moved.visibleAt = now
-                    claim.redriven.append(moved)
-                    continue
-                }
-                stored[i].receiveCount += 1
-                stored[i].receiptHandle = handle()
-                if stored[i].firstReceivedAt == nil { stored[i].firstReceivedAt = now }
-                stored[i].visibleAt = hideUntil
-                claim.received.append(stored[i])
-                i += 1
-            }
-            all[queue] = stored
-            if let redrive, !claim.redriven.isEmpty { all[redrive.deadLetterQueue, default: []] += claim.redriven }
+            Self.claim(in: &all[queue, default: []], into: &claim, now: now, max: max, hideUntil: hideUntil, redrive: redrive, handle: handle)
+            if let redrive, !claim.redriven.isEmpty { all[redrive.deadLetterQueue, default: []].append(contentsOf: claim.redriven) }
             return claim
+        }
+    }
+
+    private static func claim(
+        in stored: inout Deque<StoredMessage>, into claim: inout QueueClaim, now: Date, max: Int, hideUntil: Date,
+        redrive: RedriveRule?, handle: () -> String
+    ) {
+        var i = 0
+        while i < stored.count && claim.received.count < max {
+            guard stored[i].visibleAt <= now else {
+                i += 1
+                continue
+            }
+            if let redrive, stored[i].receiveCount >= redrive.maxReceiveCount {
+                var moved = stored.remove(at: i)
+                moved.receiveCount = 0
+                moved.receiptHandle = ""
+                moved.firstReceivedAt = nil
+                moved.visibleAt = now
+                claim.redriven.append(moved)
+                continue
+            }
+            stored[i].receiveCount += 1
+            stored[i].receiptHandle = handle()
+            if stored[i].firstReceivedAt == nil { stored[i].firstReceivedAt = now }
+            stored[i].visibleAt = hideUntil
+            claim.received.append(stored[i])
+            i += 1
         }
     }
 
@@ -89,20 +97,20 @@ public final class InMemoryQueueStore: QueueStore {
         }
     }
 
-    public func messages(queue: String) -> [StoredMessage] { queues.withLock { $0[queue] ?? [] } }
+    public func messages(queue: String) -> [StoredMessage] { queues.withLock { Array($0[queue] ?? []) } }
 
     public func count(queue: String) -> Int { queues.withLock { $0[queue]?.count ?? 0 } }
 
     public func removeExpired(queue: String, sentAtOrBefore cutoff: Date) -> [StoredMessage] {
         queues.withLock { all in
             guard let stored = all[queue], stored.contains(where: { $0.sentAt <= cutoff }) else { return [] }
-            all[queue] = stored.filter { $0.sentAt > cutoff }
+            all[queue] = Deque(stored.filter { $0.sentAt > cutoff })
             return stored.filter { $0.sentAt <= cutoff }
         }
     }
 
     public func removeAll(queue: String) -> [StoredMessage] {
-        queues.withLock { all in all.removeValue(forKey: queue) ?? [] }
+        queues.withLock { all in Array(all.removeValue(forKey: queue) ?? []) }
     }
 
     public func nextVisibleAt(queue: String, after now: Date) -> Date? {

@@ -20,8 +20,33 @@ public final class IDGenerator: Sendable {
                 c += 1
                 return c
             }
-            let digits = String(n)
-            return "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
+            return sequentialID(n)
+        }
+    }
+
+    /// "00000000-0000-4000-8000-" and `n` (positive) in at least 12 digits, written into the
+    /// string's own storage (three temporary strings a time were a visible part of every id).
+    static func sequentialID(_ n: Int) -> String {
+        let prefix: StaticString = "00000000-0000-4000-8000-"
+        var digitCount = 1
+        var rest = n / 10
+        while rest > 0 {
+            digitCount += 1
+            rest /= 10
+        }
+        let width = max(12, digitCount)
+        return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + width) { out in
+            prefix.withUTF8Buffer { head in
+                for (i, b) in head.enumerated() { out[i] = b }
+            }
+            var value = n
+            var i = prefix.utf8CodeUnitCount + width
+            while i > prefix.utf8CodeUnitCount {
+                i -= 1
+                out[i] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+            return prefix.utf8CodeUnitCount + width
         }
     }
 
