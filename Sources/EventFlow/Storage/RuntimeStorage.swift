@@ -34,21 +34,41 @@ extension RuntimeStorage where Self == InMemoryStorage {
 /// oldest messages cost the same however many wait behind them (an array copied on every claim
 /// and shifted on every delete made draining n messages cost n²).
 public final class InMemoryQueueStore: QueueStore {
-    private let queues = Mutex<[String: Deque<StoredMessage>]>([:])
+    private struct State {
+        var messages: [String: Deque<StoredMessage>] = [:]
+        /// Per queue, no later than the earliest `sentAt` of its messages, so that a receive
+        /// checks retention without reading every message (redriven messages keep their sent
+        /// time, so a queue is not always in sent order).
+        var sentNoEarlierThan: [String: Date] = [:]
+
+        mutating func noteSent(_ date: Date, queue: String) {
+            if let bound = sentNoEarlierThan[queue], bound <= date { return }
+            sentNoEarlierThan[queue] = date
+        }
+    }
+    private let state = Mutex(State())
 
     public init() {}
 
     nonisolated(nonsending) public func insert(_ message: StoredMessage, queue: String) async {
-        queues.withLock { $0[queue, default: []].append(message) }
+        state.withLock { s in
+            s.messages[queue, default: []].append(message)
+            s.noteSent(message.sentAt, queue: queue)
+        }
     }
 
     public func claim(
         queue: String, now: Date, max: Int, hideUntil: Date, redrive: RedriveRule?, handle: () -> String
     ) -> QueueClaim {
-        queues.withLock { all in
+        state.withLock { s in
             var claim = QueueClaim(received: [], redriven: [])
-            Self.claim(in: &all[queue, default: []], into: &claim, now: now, max: max, hideUntil: hideUntil, redrive: redrive, handle: handle)
-            if let redrive, !claim.redriven.isEmpty { all[redrive.deadLetterQueue, default: []].append(contentsOf: claim.redriven) }
+            Self.claim(
+                in: &s.messages[queue, default: []], into: &claim, now: now, max: max, hideUntil: hideUntil, redrive: redrive,
+                handle: handle)
+            if let redrive, !claim.redriven.isEmpty {
+                s.messages[redrive.deadLetterQueue, default: []].append(contentsOf: claim.redriven)
+                for m in claim.redriven { s.noteSent(m.sentAt, queue: redrive.deadLetterQueue) }
+            }
             return claim
         }
     }
@@ -82,38 +102,43 @@ public final class InMemoryQueueStore: QueueStore {
     }
 
     public func delete(queue: String, receiptHandle: String) -> Bool {
-        queues.withLock { all in
-            guard let i = all[queue]?.firstIndex(where: { $0.receiptHandle == receiptHandle }) else { return false }
-            all[queue]!.remove(at: i)
+        state.withLock { s in
+            guard let i = s.messages[queue]?.firstIndex(where: { $0.receiptHandle == receiptHandle }) else { return false }
+            s.messages[queue]!.remove(at: i)
             return true
         }
     }
 
     public func changeVisibility(queue: String, receiptHandle: String, visibleAt: Date) -> Bool {
-        queues.withLock { all in
-            guard let i = all[queue]?.firstIndex(where: { $0.receiptHandle == receiptHandle }) else { return false }
-            all[queue]![i].visibleAt = visibleAt
+        state.withLock { s in
+            guard let i = s.messages[queue]?.firstIndex(where: { $0.receiptHandle == receiptHandle }) else { return false }
+            s.messages[queue]![i].visibleAt = visibleAt
             return true
         }
     }
 
-    public func messages(queue: String) -> [StoredMessage] { queues.withLock { Array($0[queue] ?? []) } }
+    public func messages(queue: String) -> [StoredMessage] { state.withLock { Array($0.messages[queue] ?? []) } }
 
-    public func count(queue: String) -> Int { queues.withLock { $0[queue]?.count ?? 0 } }
+    public func count(queue: String) -> Int { state.withLock { $0.messages[queue]?.count ?? 0 } }
 
     public func removeExpired(queue: String, sentAtOrBefore cutoff: Date) -> [StoredMessage] {
-        queues.withLock { all in
-            guard let stored = all[queue], stored.contains(where: { $0.sentAt <= cutoff }) else { return [] }
-            all[queue] = Deque(stored.filter { $0.sentAt > cutoff })
-            return stored.filter { $0.sentAt <= cutoff }
+        state.withLock { s in
+            guard let bound = s.sentNoEarlierThan[queue], bound <= cutoff, let stored = s.messages[queue] else { return [] }
+            let expired: [StoredMessage] = stored.filter { $0.sentAt <= cutoff }
+            if !expired.isEmpty { s.messages[queue] = Deque(stored.filter { $0.sentAt > cutoff }) }
+            s.sentNoEarlierThan[queue] = s.messages[queue]?.lazy.map(\.sentAt).min()
+            return expired
         }
     }
 
     public func removeAll(queue: String) -> [StoredMessage] {
-        queues.withLock { all in Array(all.removeValue(forKey: queue) ?? []) }
+        state.withLock { s in
+            s.sentNoEarlierThan[queue] = nil
+            return Array(s.messages.removeValue(forKey: queue) ?? [])
+        }
     }
 
     public func nextVisibleAt(queue: String, after now: Date) -> Date? {
-        queues.withLock { $0[queue]?.lazy.map(\.visibleAt).filter { $0 > now }.min() }
+        state.withLock { $0.messages[queue]?.lazy.map(\.visibleAt).filter { $0 > now }.min() }
     }
 }
