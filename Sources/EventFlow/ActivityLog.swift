@@ -72,7 +72,11 @@ public final class ActivityLog: Sendable {
 
     init(capacity: Int) { history = Mutex(History(capacity: capacity)) }
 
-    func record(_ activity: Activity) { history.withLock { $0.append(activity) } }
+    /// Moves `activity` into the history (no copy of its strings).
+    func record(_ activity: consuming Activity) {
+        var step: Activity? = activity
+        history.withLock { $0.append(step.take()!) }
+    }
 
     /// The steps kept, oldest first.
     public var entries: [Activity] { history.withLock { $0.elements } }

@@ -160,7 +160,9 @@ extension EventFlowRuntime {
         let step = Activity(
             at: clock.date(at: clock.now), kind: kind, resource: resource, id: id, rule: rule, target: target, attempt: attempt,
             result: result, reason: reason)
+        guard logger.logLevel <= .debug else { return activity.record(step) }
+        let metadata = step.logMetadata
         activity.record(step)
-        if logger.logLevel <= .debug { logger.debug("\(kind.rawValue)", metadata: step.logMetadata) }
+        logger.debug("\(kind.rawValue)", metadata: metadata)
     }
 }

@@ -36,7 +36,7 @@ public actor EventBus {
     /// Target deliveries that failed (a queue rejecting the message, for example).
     public private(set) var failedTargetDeliveries = 0
     /// Accepted events not routed yet, in order; one action routes them.
-    private var unrouted = Deque<JSONValue>()
+    private var unrouted = Deque<(event: JSONValue, id: String)>()
     private var routing = false
 
     /// Creates the bus and stores its definition for `EventFlowRuntime.restore()` (its rules are
@@ -193,8 +193,7 @@ public actor EventBus {
         for entry in entries {
             switch envelope(entry) {
             case .success(let event):
-                results.append(.accepted(eventId: event["id"]!.stringValue!))
-                accept(event)
+                results.append(.accepted(eventId: accept(event)))
             case .failure(let error):
                 failed += 1
                 results.append(.failed(errorCode: error.type, errorMessage: error.message))
@@ -224,24 +223,28 @@ public actor EventBus {
 
     /// Keeps an accepted event and queues it for routing. PutEvents answers once its entries are
     /// accepted; targets get the events afterwards, in order, from one routing action.
-    private func accept(_ event: JSONValue) {
+    /// Returns the event's id.
+    @discardableResult
+    private func accept(_ event: JSONValue) -> String {
         history.append(event)
         let id = event["id"]?.stringValue ?? ""
         runtime.record(.accepted, resource: arn, id: id)
-        unrouted.append(event)
-        guard !routing else { return }
-        routing = true
-        runtime.performSoon { await self.routeQueued() }
+        unrouted.append((event, id))
+        if !routing {
+            routing = true
+            runtime.performSoon { await self.routeQueued() }
+        }
+        return id
     }
 
     private func routeQueued() async {
-        while let event = unrouted.popFirst() { await route(event) }
+        while let next = unrouted.popFirst() { await route(next.event, id: next.id) }
         routing = false
     }
 
-    /// Sends an accepted event to every target of every matching rule.
-    private func route(_ event: JSONValue) async {
-        let id = event["id"]?.stringValue ?? ""
+    /// Sends an accepted event (its id given, read once on acceptance) to every target of every
+    /// matching rule.
+    private func route(_ event: JSONValue, id: String) async {
         for name in matcher.matches(event: event) {
             guard let rule = rules[name], rule.state.routes else { continue }
             matchedCounters.counter(name) { Counter(label: "MatchedEvents", dimensions: [("RuleName", name)], factory: runtime.metrics) }

@@ -1,5 +1,4 @@
 import DequeModule
-import HeapModule
 import Logging
 import Metrics
 import Synchronization
@@ -36,21 +35,15 @@ public actor EventFlowRuntime {
     nonisolated var serial: Bool { clock.canAdvance }
 
     // Scheduler state (see RuntimeScheduler.swift).
-    /// Scheduled actions not yet started, by ticket, and the same ordered by due time so that
-    /// "is anything due?" costs O(log n) (entries of started or cancelled actions are dropped
-    /// from the heap lazily, when they reach its top).
-    var pending: [Int: Duration] = [:]
-    var dueOrder = Heap<ScheduledDue>()
-    var nextTicket = 0
-    /// Delayed actions waiting for their instant.
-    var waiting: [Int: @Sendable () async -> Void] = [:]
-    /// Those of them that are part of work already running (they start even after `stop`).
-    var inFlightTickets: Set<Int> = []
+    /// Scheduled actions not yet started (behind a lock: see `DelayedActions`).
+    nonisolated let delayed = Mutex(DelayedActions())
     /// On a clock the runtime does not move: the one task sleeping until the earliest due
     /// instant, and that instant.
     var timer: (task: Task<Void, Never>, until: Duration)?
-    /// Actions started and not finished, and how many of those wait in `sleep(for:)`.
-    var running = 0
+    /// Actions started and not finished (counted down by each action's own task, without a hop
+    /// back to the runtime), and how many of those wait in `sleep(for:)`.
+    nonisolated let runningActions = Atomic<Int>(0)
+    var running: Int { runningActions.load(ordering: .sequentiallyConsistent) }
     var parked = 0
     var parkedSleeps: [Int: (wake: Wake, ticket: Int)] = [:]
     var nextSleep = 0
@@ -150,10 +143,4 @@ public actor EventFlowRuntime {
     nonisolated func arn(_ service: String, _ resource: String) -> String {
         "arn:aws:\(service):\(region):\(account):\(resource)"
     }
-}
-
-struct ScheduledDue: Comparable {
-    var at: Duration
-    var ticket: Int
-    static func < (a: ScheduledDue, b: ScheduledDue) -> Bool { (a.at, a.ticket) < (b.at, b.ticket) }
 }

@@ -70,7 +70,7 @@ public actor Queue {
     /// Where the messages are: the runtime's storage (memory, or a SQLite file).
     private nonisolated let store: any QueueStore
     private var waiters: [CheckedContinuation<Void, Never>] = []
-    private var listeners: [@Sendable () async -> Void] = []
+    private var listeners: [SendListener] = []
     public private(set) var redrivePolicy: RedrivePolicy?
     /// Messages deleted because they outlived the retention period.
     public private(set) var expiredMessages: [Message] = []
@@ -180,12 +180,13 @@ public actor Queue {
     /// Tells whoever waits that messages arrived: long polls and event source mappings.
     private func arrived() {
         wakeAll()
-        for listener in listeners { runtime.performSoon(listener) }
+        for listener in listeners { listener.notify(runtime) }
     }
 
     /// Calls `listener` (as scheduled work of the runtime) whenever a message arrives: event source
-    /// mappings poll when told rather than spinning.
-    func addSendListener(_ listener: @escaping @Sendable () async -> Void) { listeners.append(listener) }
+    /// mappings poll when told rather than spinning. A listener already told and not yet called
+    /// is not told again: when it runs it sees every message that arrived until then.
+    func addSendListener(_ listener: @escaping @Sendable () async -> Void) { listeners.append(SendListener(listener)) }
 
     /// Receives up to `max` visible messages, hiding them for `visibilityTimeout`. Messages
     /// received `maxReceiveCount` times move to the dead-letter queue in the same step. A store
@@ -272,6 +273,12 @@ public actor Queue {
         let w = waiters
         waiters = []
         for c in w { c.resume() }
+    }
+
+    /// Deletes received messages, in order (an event source mapping's successful batch, in one
+    /// call); each as `delete(receiptHandle:)`.
+    func delete(receiptHandles: [String]) {
+        for handle in receiptHandles { delete(receiptHandle: handle) }
     }
 
     /// Deletes a received message; false when the handle is unknown (or the store failed,

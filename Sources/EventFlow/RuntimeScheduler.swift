@@ -15,21 +15,38 @@ extension EventFlowRuntime {
     public func schedule(
         after delay: Duration, inFlight: Bool = false, _ work: @escaping @Sendable () async -> Void
     ) -> Int {
-        let ticket = nextTicket
-        nextTicket += 1
+        let ticket = delayed.withLock { $0.takeTicket() }
         if delay <= .zero {
             launch(work)
             return ticket
         }
         let due = clock.now + delay
-        pending[ticket] = due
-        dueOrder.insert(ScheduledDue(at: due, ticket: ticket))
-        waiting[ticket] = work
-        if !serial {
-            if inFlight { inFlightTickets.insert(ticket) }
-            armTimer()
-        }
+        delayed.withLock { $0.add(ticket, due: due, inFlight: inFlight && !serial, work) }
+        if !serial { armTimer() }
         return ticket
+    }
+
+    /// `schedule(after:inFlight: true, _:)` from work already running (a handler's timeout). On a
+    /// clock the runtime moves itself, scheduling needs nothing of the runtime's actor state
+    /// and happens on the caller's executor, without a hop to the runtime and back.
+    nonisolated(nonsending) func scheduleInFlight(after delay: Duration, _ work: @escaping @Sendable () async -> Void) async -> Int {
+        guard serial else { return await schedule(after: delay, inFlight: true, work) }
+        let due = clock.now + delay
+        return delayed.withLock { actions in
+            let ticket = actions.takeTicket()
+            if delay <= .zero {
+                ready.withLock { $0.append(work) }
+            } else {
+                actions.add(ticket, due: due, inFlight: false, work)
+            }
+            return ticket
+        }
+    }
+
+    /// `cancel(_:)` from work already running, without a hop on a clock the runtime moves itself.
+    nonisolated(nonsending) func cancelInFlight(_ ticket: Int) async {
+        guard serial else { return await cancel(ticket) }
+        delayed.withLock { $0.cancel(ticket) }
     }
 
     /// Makes the timer task sleep until the earliest due instant (a new one only when that
@@ -49,23 +66,18 @@ extension EventFlowRuntime {
     private func timerFired(_ instant: Duration) {
         guard let timer, timer.until == instant else { return }  // replaced by an earlier one
         self.timer = nil
-        while let next = nextDue, next <= clock.now, let first = dueOrder.min {
-            dueOrder.removeMin()
-            let inFlight = inFlightTickets.remove(first.ticket) != nil
-            let work = waiting.removeValue(forKey: first.ticket)
-            // After `stop` only work in flight starts; the rest stays scheduled (and stored).
-            guard isAccepting || inFlight, let work else { continue }
-            pending[first.ticket] = nil
-            start(work)
+        let now = clock.now
+        let accepting = isAccepting
+        // After `stop` only work in flight starts; the rest stays scheduled (and stored).
+        while let due = delayed.withLock({ $0.takeDue(by: now, keep: { inFlight in !accepting && !inFlight }) }) {
+            if let work = due.work { start(work) }
         }
         armTimer()
     }
 
     /// Withdraws a scheduled action that has not started (a time-out whose attempt finished).
     public func cancel(_ ticket: Int) {
-        guard pending.removeValue(forKey: ticket) != nil else { return }
-        waiting[ticket] = nil
-        inFlightTickets.remove(ticket)
+        delayed.withLock { $0.cancel(ticket) }
     }
 
     /// Runs `work` now (concurrent mode) or queues it to run next (serial mode).
@@ -96,16 +108,22 @@ extension EventFlowRuntime {
     }
 
     private func start(_ work: @escaping @Sendable () async -> Void) {
-        running += 1
+        runningActions.add(1, ordering: .sequentiallyConsistent)
         noteProgress()
+        Self.run(work, then: self)
+    }
+
+    /// Runs an action as its own task, not on the runtime's executor (the work hops to its own
+    /// actor at once), and counts it finished from that task.
+    private static func run(_ work: @escaping @Sendable () async -> Void, then runtime: EventFlowRuntime) {
         Task {
             await work()
-            self.finish()
+            runtime.finishAction()
         }
     }
 
-    private func finish() {
-        running -= 1
+    private nonisolated func finishAction() {
+        runningActions.subtract(1, ordering: .sequentiallyConsistent)
         noteProgress()
     }
 
@@ -154,7 +172,7 @@ extension EventFlowRuntime {
     }
 
     /// Actions scheduled for later than now.
-    public var scheduledCount: Int { pending.count }
+    public var scheduledCount: Int { delayed.withLock { $0.count } }
 
     /// Waits until everything due at the current time (and whatever that triggers) has run.
     /// Serially, it starts one ready action at a time and waits until it has finished or
@@ -240,11 +258,8 @@ extension EventFlowRuntime {
 
     /// Starts (serially: makes ready) the earliest waiting action whose instant has come.
     private func startNextDue() {
-        guard let next = nextDue, next <= clock.now, let first = dueOrder.min else { return }
-        dueOrder.removeMin()
-        pending[first.ticket] = nil
-        inFlightTickets.remove(first.ticket)
-        if let work = waiting.removeValue(forKey: first.ticket) { launch(work) }
+        let now = clock.now
+        if let work = delayed.withLock({ $0.takeDue(by: now) })?.work { launch(work) }
     }
 
     /// Moves a clock that tests move by hand (see `RuntimeClock.init(_:startDate:advance:)`)
@@ -266,8 +281,5 @@ extension EventFlowRuntime {
     }
 
     /// When the earliest action not yet started is due.
-    var nextDue: Duration? {
-        while let first = dueOrder.min, pending[first.ticket] == nil { dueOrder.removeMin() }
-        return dueOrder.min?.at
-    }
+    var nextDue: Duration? { delayed.withLock { $0.nextDue() } }
 }

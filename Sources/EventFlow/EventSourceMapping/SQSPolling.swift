@@ -75,7 +75,7 @@ extension EventSourceMapping {
                 }
             }
         }
-        for message in succeeded { await queue.delete(receiptHandle: message.receiptHandle) }
+        if !succeeded.isEmpty { await queue.delete(receiptHandles: succeeded.map(\.receiptHandle)) }
         statistics.recordsSucceeded += succeeded.count
     }
 }

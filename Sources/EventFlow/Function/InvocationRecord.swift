@@ -28,10 +28,11 @@ enum InvocationRecord {
             JSONMember("timestamp", .string(AWSTime.milliseconds(timestamp))),
             JSONMember(
                 "requestContext",
-                [
-                    "requestId": .string(requestId), "functionArn": .string(functionArn),
-                    "condition": .string(condition.rawValue), "approximateInvokeCount": .number(JSONNumber(invokeCount)),
-                ]),
+                .object([
+                    JSONMember("requestId", .string(requestId)), JSONMember("functionArn", .string(functionArn)),
+                    JSONMember("condition", .string(condition.rawValue)),
+                    JSONMember("approximateInvokeCount", .number(JSONNumber(invokeCount))),
+                ])),
             JSONMember("requestPayload", requestPayload),
         ]
         if let response {

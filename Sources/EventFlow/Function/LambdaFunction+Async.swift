@@ -137,11 +137,13 @@ extension LambdaFunction {
         // anything else is delivered first, then the invocation ends (at least once).
         var outbox = Outbox()
         if let destination {
-            let fallback = InvocationRecord.withoutPayloads(record)
             if case .queue(let q) = destination {
+                // The record without payloads only if the queue refuses the whole one.
                 outcome.destinationDelivered = outbox.add(
-                    record.jsonText, fallback: fallback.jsonText, to: q, from: qualifiedArn, id: event.requestId, runtime: runtime)
+                    record.jsonText, fallback: InvocationRecord.withoutPayloads(record).jsonText, to: q, from: qualifiedArn,
+                    id: event.requestId, runtime: runtime)
             } else {
+                let fallback = InvocationRecord.withoutPayloads(record)
                 outcome.destinationDelivered = await runtime.deliver(
                     Delivery(
                         .json(record),

@@ -38,34 +38,46 @@ extension LambdaFunction {
                 result.set(.failure(error))
             }
         }
-        let ticket = await runtime.schedule(after: timeout, inFlight: true) {
+        let ticket = await runtime.scheduleInFlight(after: timeout) {
             if result.set(.failure(FunctionTimeout(requestId: requestId, timeout: timeout))) { work.cancel() }
         }
         let outcome = await result.value()
-        await runtime.cancel(ticket)
+        await runtime.cancelInFlight(ticket)
         return outcome
     }
 }
 
-/// The first result of a race between a handler and its timeout.
+/// The first result of a race between a handler and its timeout, and the attempt waiting for
+/// it (one object and one lock per attempt).
 final class ResultSlot: Sendable {
-    private let wake = Wake()
-    private let stored = Mutex<Result<JSONValue, any Error>?>(nil)
+    private struct State {
+        var result: Result<JSONValue, any Error>?
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+    private let state = Mutex(State())
 
     /// Stores `r` unless a result is already there; returns whether it was stored.
     @discardableResult
     func set(_ r: Result<JSONValue, any Error>) -> Bool {
-        let first = stored.withLock { s -> Bool in
-            guard s == nil else { return false }
-            s = r
-            return true
+        let (first, waiter) = state.withLock { s -> (Bool, CheckedContinuation<Void, Never>?) in
+            guard s.result == nil else { return (false, nil) }
+            s.result = r
+            defer { s.waiter = nil }
+            return (true, s.waiter)
         }
-        if first { wake.fire(cancelled: false) }
+        waiter?.resume()
         return first
     }
 
     func value() async -> Result<JSONValue, any Error> {
-        await wake.wait()
-        return stored.withLock { $0! }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { s -> Bool in
+                if s.result != nil { return true }
+                s.waiter = c
+                return false
+            }
+            if ready { c.resume() }
+        }
+        return state.withLock { $0.result! }
     }
 }

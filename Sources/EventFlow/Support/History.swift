@@ -17,9 +17,10 @@ public struct History<Element: Sendable>: Sendable {
     /// The values kept, oldest first.
     public var elements: [Element] { Array(kept) }
 
-    mutating func append(_ value: Element) {
+    /// Takes `value` over (an appended value is moved into the history, not copied).
+    mutating func append(_ value: consuming Element) {
         totalCount += 1
-        for c in streams.values { c.yield(value) }
+        for c in streams.values { c.yield(copy value) }
         guard capacity > 0 else { return }
         if kept.count == capacity { kept.removeFirst() }
         kept.append(value)

@@ -20,8 +20,33 @@ public final class IDGenerator: Sendable {
                 c += 1
                 return c
             }
-            let digits = String(n)
-            return "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
+            return sequentialID(n)
+        }
+    }
+
+    /// "00000000-0000-4000-8000-" and `n` (positive) in at least 12 digits, written into the
+    /// string's own storage (three temporary strings a time were a visible part of every id).
+    static func sequentialID(_ n: Int) -> String {
+        let prefix: StaticString = "00000000-0000-4000-8000-"
+        var digitCount = 1
+        var rest = n / 10
+        while rest > 0 {
+            digitCount += 1
+            rest /= 10
+        }
+        let width = max(12, digitCount)
+        return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + width) { out in
+            prefix.withUTF8Buffer { head in
+                for (i, b) in head.enumerated() { out[i] = b }
+            }
+            var value = n
+            var i = prefix.utf8CodeUnitCount + width
+            while i > prefix.utf8CodeUnitCount {
+                i -= 1
+                out[i] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+            return prefix.utf8CodeUnitCount + width
         }
     }
 
@@ -46,33 +71,39 @@ enum AWSTime {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civil(fromDays: days)
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
-        func digits(_ n: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                out.append(UInt8(ascii: "0") + UInt8(n / divisor % 10))
-                divisor /= 10
+        // Written into the string's own storage (no byte array first).
+        return String(unsafeUninitializedCapacity: milliseconds ? 24 : 20) { out in
+            var at = 0
+            func put(_ byte: UInt8) {
+                out[at] = byte
+                at += 1
             }
+            func digits(_ n: Int, _ width: Int) {
+                var divisor = 1
+                for _ in 1..<width { divisor *= 10 }
+                while divisor > 0 {
+                    put(UInt8(ascii: "0") + UInt8(n / divisor % 10))
+                    divisor /= 10
+                }
+            }
+            digits(Int(year), 4)
+            put(UInt8(ascii: "-"))
+            digits(month, 2)
+            put(UInt8(ascii: "-"))
+            digits(day, 2)
+            put(UInt8(ascii: "T"))
+            digits(secondOfDay / 3600, 2)
+            put(UInt8(ascii: ":"))
+            digits(secondOfDay / 60 % 60, 2)
+            put(UInt8(ascii: ":"))
+            digits(secondOfDay % 60, 2)
+            if milliseconds {
+                put(UInt8(ascii: "."))
+                digits(ms, 3)
+            }
+            put(UInt8(ascii: "Z"))
+            return at
         }
-        digits(Int(year), 4)
-        out.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        out.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        out.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2)
-        out.append(UInt8(ascii: ":"))
-        digits(secondOfDay / 60 % 60, 2)
-        out.append(UInt8(ascii: ":"))
-        digits(secondOfDay % 60, 2)
-        if milliseconds {
-            out.append(UInt8(ascii: "."))
-            digits(ms, 3)
-        }
-        out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's

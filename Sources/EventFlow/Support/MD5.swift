@@ -20,12 +20,14 @@ enum MD5 {
     static func digest(_ message: some Sequence<UInt8>) -> [UInt8] {
         var bytes = Array(message)
         let bitLength = UInt64(bytes.count) &* 8
+        bytes.reserveCapacity(bytes.count + 72)
         bytes.append(0x80)
         while bytes.count % 64 != 56 { bytes.append(0) }
         for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
 
         var a0: UInt32 = 0x6745_2301, b0: UInt32 = 0xefcd_ab89, c0: UInt32 = 0x98ba_dcfe, d0: UInt32 = 0x1032_5476
-        var m = [UInt32](repeating: 0, count: 16)
+        // The chunk's sixteen words in a SIMD value, not an array: no allocation per digest.
+        var m = SIMD16<UInt32>()
         for chunk in stride(from: 0, to: bytes.count, by: 64) {
             for j in 0..<16 {
                 let o = chunk + 4 * j
@@ -52,16 +54,24 @@ enum MD5 {
             c0 = c0 &+ c
             d0 = d0 &+ d
         }
-        return [a0, b0, c0, d0].flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (8 * UInt32($0))) } }
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        for w in [a0, b0, c0, d0] {
+            for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: w >> (8 * UInt32(k)))) }
+        }
+        return out
     }
 
+    /// The digest in lower-case hexadecimal, written into the string's own storage.
     static func hex(_ message: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in digest(message) {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
+        let digest = digest(message)
+        return String(unsafeUninitializedCapacity: 2 * digest.count) { out in
+            func digit(_ n: UInt8) -> UInt8 { n < 10 ? UInt8(ascii: "0") + n : UInt8(ascii: "a") + n - 10 }
+            for (i, byte) in digest.enumerated() {
+                out[2 * i] = digit(byte >> 4)
+                out[2 * i + 1] = digit(byte & 15)
+            }
+            return 2 * digest.count
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
