@@ -35,8 +35,8 @@ struct BusCrashTests {
         let invoked = report.compactMap { $0.hasPrefix("function ") ? String($0.dropFirst(9)) : nil }
         let ids = Set(accepted.keys)
         let lostQueue = ids.subtracting(queued), lostFunction = ids.subtracting(invoked)
-        #expect(lostQueue.isEmpty, "accepted but never in the queue: \(lostQueue.sorted().prefix(5))")
-        #expect(lostFunction.isEmpty, "accepted but never invoked: \(lostFunction.sorted().prefix(5))")
+        #expect(lostQueue.count == 0, "accepted but never in the queue: \(lostQueue.sorted().prefix(5))")
+        #expect(lostFunction.count == 0, "accepted but never invoked: \(lostFunction.sorted().prefix(5))")
         print(
             "bus crash test: \(ids.count) accepted events, \(queued.count - Set(queued).count) repeated in the queue, \(invoked.count - Set(invoked).count) repeated invocations, \(runs) runs, \(kills) kills")
     }

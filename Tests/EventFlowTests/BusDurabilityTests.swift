@@ -1,6 +1,7 @@
 import EventFlow
 import EventFlowSQLite
 import Foundation
+import MetricsTestKit
 import Testing
 
 /// A bus event store whose writes fail (as on a full disk).
@@ -68,7 +69,8 @@ struct BusDurabilityTests {
         } else {
             second = first
         }
-        let after = EventFlowRuntime.testing(storage: second)
+        let metrics = TestMetrics()
+        let after = EventFlowRuntime.testing(metrics: metrics, storage: second)
         let jobs = try Queue(name: "jobs", runtime: after)
         let bus = try EventBus(name: "orders", runtime: after)
         try await bus.putRule(
@@ -89,10 +91,13 @@ struct BusDurabilityTests {
                 "00000000-0000-4000-8000-000000000003 stored event routed again after a restart matches no enabled rule of event bus audit",
             ])
         #expect(try second.busEvents.busesWithPending().isEmpty)
+        #expect(try metrics.expectCounter("EventsRoutedAgain", [("EventBusName", "orders")]).totalValue == 2)
+        #expect(try metrics.expectCounter("EventsRoutedAgain", [("EventBusName", "audit")]).totalValue == 1)
         // Once per bus: resuming again routes nothing twice.
         await after.resumeStoredWork()
         await after.settle()
         #expect(try await Self.ids(jobs).count == 2)
+        #expect(try metrics.expectCounter("EventsRoutedAgain", [("EventBusName", "orders")]).totalValue == 2)
         try (second as? SQLiteStorage)?.close()
     }
 
