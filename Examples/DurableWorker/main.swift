@@ -30,6 +30,10 @@ import Foundation
 //                                        and its mapping from the file (defining what is missing),
 //                                        puts "e-FROM" ... "e-(TO-1)" on the bus and works until
 //                                        the queue is empty (see FlowWorker.swift)
+//   DurableWorker FILE bus FROM TO       puts events {"n": FROM} ... on the bus "shop", whose rule
+//                                        sends each to the queue "bus-q" and the function "note",
+//                                        then works until nothing is pending (see BusWorker.swift)
+//   DurableWorker FILE bus-report        prints the event ids in "bus-q" and in "note"'s records
 //
 // Each step is printed once it has happened ("sent m-3", "processed m-3", "deleted m-3"), so a
 // test that kills it at any moment knows what was acknowledged.
@@ -169,6 +173,10 @@ case "stream":
         from: Int(arguments[3])!, to: Int(arguments[4])!, seed: UInt64(arguments[5])!, runtime: runtime, storage: storage)
 case "flow":
     try await FlowWorker.run(from: Int(arguments[3])!, to: Int(arguments[4])!, runtime: runtime)
+case "bus":
+    try await BusWorker.run(from: Int(arguments[3])!, to: Int(arguments[4])!, runtime: runtime, storage: storage)
+case "bus-report":
+    try await BusWorker.report(runtime: runtime)
 case "stream-report":
     try await StreamWorker.report(runtime: runtime)
 case "produce":

@@ -134,7 +134,7 @@ extension EventFlowRuntime {
                         return Failure(reason: "\(code): \(message)")
                     }
                 } else {
-                    await b.acceptForwarded(body.json)
+                    try await b.acceptForwarded(body.json)
                 }
             case .handler(let h):
                 try await h(body.json)

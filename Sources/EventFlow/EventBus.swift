@@ -35,9 +35,14 @@ public actor EventBus {
 
     /// Target deliveries that failed (a queue rejecting the message, for example).
     public private(set) var failedTargetDeliveries = 0
-    /// Accepted events not routed yet, in order; one action routes them.
-    private var unrouted = Deque<(event: JSONValue, id: String)>()
+    /// Accepted events not routed yet, in order, each with its id (read once, on acceptance);
+    /// `redelivered`: stored by an earlier process. One action routes them.
+    private var unrouted = Deque<(event: JSONValue, id: String, redelivered: Bool)>()
     private var routing = false
+    /// Ids of the stored events this process accepted or took from the store, until routed.
+    var inProcess: Set<String> = []
+    /// Set once the events an earlier process stored were taken (`resumeFromStore()`).
+    var resumedFromStore = false
 
     /// Creates the bus and stores its definition for `EventFlowRuntime.restore()` (its rules are
     /// stored as they are put).
@@ -51,6 +56,7 @@ public actor EventBus {
         guard name != "default" else { throw ResourceRegistry.alreadyExists(.bus, name: name, arn: arn) }
         let definition = BusDefinition(name: name, maxRequestBytes: self.maxRequestBytes)
         try runtime.registry.register(self, kind: .bus, name: name, arn: arn, storing: .bus, persist ? definition : nil, runtime: runtime)
+        if runtime.storedWorkResumed.load(ordering: .acquiring) { runtime.performSoon { await self.resumeFromStore() } }
     }
 
     private init(unregistered name: String, runtime: EventFlowRuntime, maxRequestBytes: Int?) {
@@ -189,16 +195,25 @@ public actor EventBus {
             throw AWSError(.validation, "Total size of the entries in the request is over the limit.")
         }
         var results: [PutEventsResponse.Entry] = []
-        var failed = 0
+        var events: [JSONValue] = []
         for entry in entries {
             switch envelope(entry) {
             case .success(let event):
-                results.append(.accepted(eventId: accept(event)))
+                results.append(.accepted(eventId: event["id"]!.stringValue!))
+                events.append(event)
             case .failure(let error):
-                failed += 1
                 results.append(.failed(errorCode: error.type, errorMessage: error.message))
             }
         }
+        // Accepted only once stored: an entry that could not be stored fails instead.
+        if !events.isEmpty {
+            if let error = await storeAccepted(events) {
+                results = results.map { if case .accepted = $0 { .failed(errorCode: error.type, errorMessage: error.message) } else { $0 } }
+            } else {
+                for event in events { accept(event) }
+            }
+        }
+        let failed = results.count { if case .failed = $0 { true } else { false } }
         return PutEventsResponse(failedEntryCount: failed, entries: results)
     }
 
@@ -223,30 +238,36 @@ public actor EventBus {
 
     /// Keeps an accepted event and queues it for routing. PutEvents answers once its entries are
     /// accepted; targets get the events afterwards, in order, from one routing action.
-    /// Returns the event's id.
-    @discardableResult
-    private func accept(_ event: JSONValue) -> String {
+    private func accept(_ event: JSONValue) {
         history.append(event)
         let id = event["id"]?.stringValue ?? ""
         runtime.record(.accepted, resource: arn, id: id)
-        unrouted.append((event, id))
-        if !routing {
-            routing = true
-            runtime.performSoon { await self.routeQueued() }
-        }
-        return id
+        enqueue(event, id: id, redelivered: false)
+    }
+
+    /// Queues a stored event for routing; routed, it is removed from the store.
+    func enqueue(_ event: JSONValue, id: String, redelivered: Bool) {
+        unrouted.append((event, id, redelivered))
+        guard !routing else { return }
+        routing = true
+        runtime.performSoon { await self.routeQueued() }
     }
 
     private func routeQueued() async {
-        while let next = unrouted.popFirst() { await route(next.event, id: next.id) }
+        while let next = unrouted.popFirst() {
+            await route(next.event, id: next.id, redelivered: next.redelivered)
+            await removeRouted(next.id)
+        }
         routing = false
     }
 
-    /// Sends an accepted event (its id given, read once on acceptance) to every target of every
-    /// matching rule.
-    private func route(_ event: JSONValue, id: String) async {
+    /// Sends an accepted event (its id given) to every target of every matching rule.
+    private func route(_ event: JSONValue, id: String, redelivered: Bool) async {
+        var routed = false
+        defer { if redelivered && !routed { reportUnroutable(id) } }
         for name in matcher.matches(event: event) {
             guard let rule = rules[name], rule.state.routes else { continue }
+            routed = true
             matchedCounters.counter(name) { Counter(label: "MatchedEvents", dimensions: [("RuleName", name)], factory: runtime.metrics) }
                 .increment()
             runtime.record(.matched, resource: arn, id: id, rule: name)
@@ -256,6 +277,10 @@ public actor EventBus {
                     continue
                 }
                 if case .bus(let other) = target.kind, other === self { continue }
+                if redelivered, case .handler = target.kind {
+                    skipClosure(id, rule: rule, target: target)
+                    continue
+                }
                 let delivered = await runtime.deliver(
                     Delivery(.json(target.kind.isBus ? event : input)), to: target.kind.deliveryTarget, from: rule.arn, id: id, rule: name)
                 if !delivered { failedTargetDeliveries += 1 }
@@ -264,7 +289,8 @@ public actor EventBus {
     }
 
     /// An event forwarded from another bus: kept as it is and routed here.
-    func acceptForwarded(_ event: JSONValue) {
+    func acceptForwarded(_ event: JSONValue) async throws(AWSError) {
+        if let error = await storeAccepted([event]) { throw error }
         accept(event)
     }
 }

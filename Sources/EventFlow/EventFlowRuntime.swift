@@ -80,13 +80,15 @@ public actor EventFlowRuntime {
     }
 
     /// Resumes what an earlier process stored and did not finish: every registered function's
-    /// waiting, retrying and interrupted asynchronous invocations. Call it at start-up once the
+    /// waiting, retrying and interrupted asynchronous invocations, and the events buses accepted
+    /// and had not routed (routed again to the rules they have now). Call it at start-up once the
     /// functions are registered and configured (their destinations, retries, concurrency);
     /// functions registered later resume at registration. Stored work of a function that is
     /// never registered stays stored (logged here) and resumes once it is.
     public func resumeStoredWork() async {
         storedWorkResumed.store(true, ordering: .releasing)
         for function in registry.all(.function, as: (any StoreResumable).self) { await function.resumeFromStore() }
+        await resumeStoredBusEvents()
     }
 
     /// Whether the runtime starts new work (false once `stop` was called).

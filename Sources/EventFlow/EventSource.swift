@@ -124,7 +124,7 @@ public struct EventSource<Element: Sendable>: Sendable {
         let stage = self.stage
         try await addTarget(.handler { json in
             guard try await stage(json) != nil else { return }
-            if other !== self.bus { await other.acceptForwarded(json) }
+            if other !== self.bus { try await other.acceptForwarded(json) }
         })
         return other
     }

@@ -87,6 +87,18 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v5: bus events accepted and not routed yet") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE bus_event (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        bus TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        UNIQUE (bus, event_id)
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -31,6 +31,7 @@ public final class SQLiteStorage: RuntimeStorage {
     public let streams: any StreamStore
     public let checkpoints: any CheckpointStore
     public let definitions: any DefinitionStore
+    public let busEvents: any BusEventStore
     let database: DatabasePool
     let batcher: SQLiteCommitBatcher
     private let lock: ProcessLock
@@ -59,6 +60,7 @@ public final class SQLiteStorage: RuntimeStorage {
         streams = SQLiteStreamStore(database: database, batcher: batcher)
         checkpoints = SQLiteCheckpointStore(database: database, batcher: batcher)
         definitions = SQLiteDefinitionStore(database: database)
+        busEvents = SQLiteBusEventStore(database: database, batcher: batcher)
     }
 
     /// Batched transactions committed so far and the writes they held (a write per transaction

@@ -10,12 +10,16 @@ final class PatchedStorage: RuntimeStorage {
     private let memory = InMemoryStorage()
     let checkpoints: any CheckpointStore
     let definitions: any DefinitionStore
+    let busEvents: any BusEventStore
     var queues: any QueueStore { memory.queues }
     var invocations: any AsyncInvocationStore { memory.invocations }
     var streams: any StreamStore { memory.streams }
 
-    init(checkpoints: (any CheckpointStore)? = nil, definitions: (any DefinitionStore)? = nil) {
+    init(
+        checkpoints: (any CheckpointStore)? = nil, definitions: (any DefinitionStore)? = nil, busEvents: (any BusEventStore)? = nil
+    ) {
         self.checkpoints = checkpoints ?? memory.checkpoints
         self.definitions = definitions ?? memory.definitions
+        self.busEvents = busEvents ?? memory.busEvents
     }
 }

@@ -11,6 +11,8 @@ public protocol RuntimeStorage: Sendable {
     var checkpoints: any CheckpointStore { get }
     /// Resources' definitions (queues, streams, buses, rules, event invoke configs, mappings).
     var definitions: any DefinitionStore { get }
+    /// Events buses accepted and have not routed to their targets yet.
+    var busEvents: any BusEventStore { get }
 }
 
 /// Everything in this process's memory: lost when it ends.
@@ -20,6 +22,7 @@ public final class InMemoryStorage: RuntimeStorage {
     public let streams: any StreamStore
     public let checkpoints: any CheckpointStore
     public let definitions: any DefinitionStore = InMemoryDefinitionStore()
+    public let busEvents: any BusEventStore = InMemoryBusEventStore()
     public init() {
         let queues = InMemoryQueueStore()
         self.queues = queues
