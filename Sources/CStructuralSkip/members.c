@@ -43,55 +43,6 @@ static inline ef_member_scan em_result(long pos, long code, long edge) {
     return r;
 }
 
-// A JSON number from its first byte, validated as `ef_number` does, with the value
-// `ef_plain_number` gives it worked out on the way (NaN with an exponent or over 15 digits).
-// The offset just past it, or -1 when it is invalid.
-__attribute__((always_inline)) static inline long em_number(const uint8_t *b, long n, long p, double *value) {
-    static const double powers[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-    int negative = p < n && b[p] == '-';
-    p += negative;
-    if (p >= n) return -1;
-    uint64_t m = 0;
-    long digits = 0, fraction = 0;
-    if (b[p] == '0') {
-        p++;
-        if (p < n && ef_is_digit(b[p])) return -1;
-        digits = 1;
-    } else if (ef_is_digit(b[p])) {
-        while (p < n && ef_is_digit(b[p])) {
-            m = m * 10 + (uint64_t)(b[p] - '0');
-            digits++;
-            p++;
-        }
-    } else {
-        return -1;
-    }
-    if (p < n && b[p] == '.') {
-        p++;
-        if (p >= n || !ef_is_digit(b[p])) return -1;
-        while (p < n && ef_is_digit(b[p])) {
-            m = m * 10 + (uint64_t)(b[p] - '0');
-            digits++;
-            fraction++;
-            p++;
-        }
-    }
-    if (p < n && (b[p] | 0x20) == 'e') {
-        *value = __builtin_nan("");
-        return ef_exponent_end(b, n, p);
-    }
-    if (digits > 15) {
-        *value = __builtin_nan("");
-    } else if (m == 0) {
-        *value = 0.0;
-    } else {
-        double magnitude = fraction == 0 ? (double)m : (double)m / powers[fraction];
-        *value = negative ? -magnitude : magnitude;
-    }
-    return p;
-}
-
 // A wanted member's value read here when it is a scalar that needs nothing more than its
 // bounds: a plain ASCII string, a valid number, or a literal. The offset past it, or -1 when
 // it is anything else (the caller reads it).
@@ -106,7 +57,7 @@ __attribute__((always_inline)) static inline long em_capture(const uint8_t *b, l
     }
     if (c == '-' || ef_is_digit(c)) {
         double value;
-        end = em_number(b, n, p, &value);
+        end = ef_number_reading(b, n, p, &value);
         if (end < 0) return -1;
         *out = (ef_scalar){field, EF_SCALAR_NUMBER, (int32_t)p, (int32_t)end, value};
         return end;

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "CStructuralSkip.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -39,37 +41,51 @@ static inline long ef_plain_text_end(const uint8_t *b, long n, long p) {
 
 static inline int ef_is_digit(uint8_t c) { return (uint8_t)(c - '0') < 10; }
 
-// After a number's digits: past its exponent part if it has one (p itself if not), or -1 when
-// that part is invalid.
-static inline long ef_exponent_end(const uint8_t *b, long n, long p) {
-    if (p < n && (b[p] | 0x20) == 'e') {
-        p++;
-        if (p < n && (b[p] == '+' || b[p] == '-')) p++;
-        if (p >= n || !ef_is_digit(b[p])) return -1;
-        while (p < n && ef_is_digit(b[p])) p++;
-    }
-    return p;
-}
-
-// A JSON number from its first byte: the offset just past it, or -1 when it is invalid.
-static inline long ef_number(const uint8_t *b, long n, long p) {
-    if (p < n && b[p] == '-') p++;
+// A JSON number from its first byte: the offset just past it, or -1 when it is invalid. With
+// `value`, also its `ef_plain_value`, worked out on the way (NaN with an exponent); without,
+// the value's arithmetic compiles away.
+__attribute__((always_inline)) static inline long ef_number_reading(const uint8_t *b, long n, long p, double *value) {
+    int negative = p < n && b[p] == '-';
+    p += negative;
     if (p >= n) return -1;
+    uint64_t m = 0;
+    long digits = 0, fraction = 0;
     if (b[p] == '0') {
         p++;
         if (p < n && ef_is_digit(b[p])) return -1;
+        digits = 1;
     } else if (ef_is_digit(b[p])) {
-        while (p < n && ef_is_digit(b[p])) p++;
+        while (p < n && ef_is_digit(b[p])) {
+            m = m * 10 + (uint64_t)(b[p] - '0');
+            digits++;
+            p++;
+        }
     } else {
         return -1;
     }
     if (p < n && b[p] == '.') {
         p++;
         if (p >= n || !ef_is_digit(b[p])) return -1;
-        while (p < n && ef_is_digit(b[p])) p++;
+        while (p < n && ef_is_digit(b[p])) {
+            m = m * 10 + (uint64_t)(b[p] - '0');
+            digits++;
+            fraction++;
+            p++;
+        }
     }
-    return ef_exponent_end(b, n, p);
+    if (p < n && (b[p] | 0x20) == 'e') {
+        p++;
+        if (p < n && (b[p] == '+' || b[p] == '-')) p++;
+        if (p >= n || !ef_is_digit(b[p])) return -1;
+        while (p < n && ef_is_digit(b[p])) p++;
+        if (value) *value = __builtin_nan("");
+        return p;
+    }
+    if (value) *value = ef_plain_value(m, digits, fraction, negative);
+    return p;
 }
+
+static inline long ef_number(const uint8_t *b, long n, long p) { return ef_number_reading(b, n, p, 0); }
 
 // One of the words true, false, null at p: the offset past it, or -1.
 static inline long ef_literal(const uint8_t *b, long n, long p, const char *word, long len) {

@@ -74,13 +74,23 @@ typedef struct {
     double number;
 } ef_scalar;
 
-/// The value of the text `bytes[start ..< end]` when it is a plain number — `-?digits(.digits)?`
-/// with at most 15 digits and no exponent — as its digits over a power of ten (both exact in a
-/// double, so the one division rounds correctly; zero of either sign is 0.0); NaN for any other
-/// text, whose value the caller works out in full.
-__attribute__((always_inline)) static inline double ef_plain_number(const uint8_t *bytes, long start, long end) {
+/// A plain number's value from its parts: its digits as an integer `m` (`digits` of them; more
+/// than 15 do not qualify), how many of them follow the point, and its sign. The digits over a
+/// power of ten are both exact in a double, so the one division rounds correctly; zero of
+/// either sign is 0.0. NaN when it does not qualify.
+__attribute__((always_inline)) static inline double ef_plain_value(uint64_t m, long digits, long fraction, int negative) {
     static const double powers[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    if (digits == 0 || digits > 15) return __builtin_nan("");
+    if (m == 0) return 0.0;
+    double magnitude = fraction == 0 ? (double)m : (double)m / powers[fraction];
+    return negative ? -magnitude : magnitude;
+}
+
+/// The value of the text `bytes[start ..< end]` when it is a plain number — `-?digits(.digits)?`
+/// with at most 15 digits and no exponent — as `ef_plain_value` gives it; NaN for any other
+/// text, whose value the caller works out in full.
+__attribute__((always_inline)) static inline double ef_plain_number(const uint8_t *bytes, long start, long end) {
     long p = start;
     int negative = p < end && bytes[p] == '-';
     p += negative;
@@ -98,11 +108,7 @@ __attribute__((always_inline)) static inline double ef_plain_number(const uint8_
             return __builtin_nan("");
         }
     }
-    if (digits == 0 || digits > 15) return __builtin_nan("");
-    if (m == 0) return 0.0;
-    long fraction = point < 0 ? 0 : digits - point;
-    double magnitude = fraction == 0 ? (double)m : (double)m / powers[fraction];
-    return negative ? -magnitude : magnitude;
+    return ef_plain_value(m, digits, point < 0 ? 0 : digits - point, negative);
 }
 
 /// Reads the members of a JSON object from `start` (at or before a member name's quote),
@@ -115,12 +121,11 @@ ef_member_scan ef_scan_members(const uint8_t *bytes, long count, long start, con
                                const int32_t *key_starts, const int32_t *key_lengths, long edge_begin, long edge_end,
                                int dotted, int validating, long value_depth, long max_depth);
 
-/// `ef_scan_members` that also reads values: with `edge_field` (per edge, a field id or -1),
-/// a wanted member whose edge has a field id
-/// and whose value is a plain ASCII string, a valid number or a literal, or an array of only
-/// those (below `max_depth`), is not handed back: its value is appended to `scalars` (while
-/// there is room for it in `scalar_capacity`) and the scan goes on. The caller takes the
-/// recorded scalars before anything the scan returns.
+/// `ef_scan_members` that also reads values: with `edge_field` (per edge, a field id or -1), a
+/// wanted member whose edge has a field id and whose value is a plain ASCII string, a valid
+/// number or a literal, or an array of only those (below `max_depth`), is not handed back: its
+/// value is appended to `scalars` (while there is room for it in `scalar_capacity`) and the
+/// scan goes on. The caller takes the recorded scalars before anything the scan returns.
 ef_member_scan ef_scan_members_recording(const uint8_t *bytes, long count, long start, const uint8_t *key_bytes,
                                          const int32_t *key_starts, const int32_t *key_lengths, long edge_begin,
                                          long edge_end, const int32_t *edge_field, ef_scalar *scalars,

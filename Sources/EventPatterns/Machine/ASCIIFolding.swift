@@ -28,4 +28,15 @@ enum ASCIIFolding {
         }
         return true
     }
+
+    /// Calls `body` with `bytes` lower-cased (in a temporary buffer) when they are all ASCII;
+    /// false, without calling it, for any other value.
+    @inline(__always)
+    static func withFolded(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, bytes.count)) { buffer in
+            guard fold(bytes, into: buffer.baseAddress!) else { return false }
+            body(UnsafeBufferPointer(rebasing: buffer[..<bytes.count]))
+            return true
+        }
+    }
 }

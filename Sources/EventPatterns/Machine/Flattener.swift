@@ -128,12 +128,8 @@ struct Flattener {
                 let range = Int(s.start)..<Int(s.end)
                 let exact = s.number.isNaN ? EventNumber.fullValue(UnsafeBufferPointer(rebasing: bytes[range])) ?? .nan : s.number
                 event.appendInEvent(s.field, .number, range: range, number: exact, element: element)
-            case EF_SCALAR_TRUE:
-                event.appendField(s.field, .true, start: Int32(event.values.count), element: element)
-            case EF_SCALAR_FALSE:
-                event.appendField(s.field, .false, start: Int32(event.values.count), element: element)
-            default:
-                event.appendField(s.field, .null, start: Int32(event.values.count), element: element)
+            default:  // a literal: the C kinds are numbered as `FlatEvent.Kind`
+                event.appendField(s.field, FlatEvent.Kind(rawValue: UInt8(s.kind))!, start: Int32(event.values.count), element: element)
             }
         }
 

@@ -51,12 +51,7 @@ extension ValueIndex {
             tables.checkedByFoldedPrefix.forEachPrefix(of: key) { candidate($0) }
             tables.checkedByFoldedSuffix.forEachPrefix(of: key.reversed()) { candidate($0) }
         }
-        let ascii = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { buffer in
-            guard ASCIIFolding.fold(v.bytes, into: buffer.baseAddress!) else { return false }
-            lookUp(UnsafeBufferPointer(rebasing: buffer[..<v.bytes.count]), asciiValue: true)
-            return true
-        }
-        if !ascii {
+        if !ASCIIFolding.withFolded(v.bytes, { lookUp($0, asciiValue: true) }) {
             FoldedString.foldKey(v.bytes).withUnsafeBufferPointer { lookUp($0, asciiValue: false) }
         }
     }
@@ -114,17 +109,16 @@ extension ValueIndex {
             for (slot, t) in tables.antiTargets.enumerated() where !slots.contains(Int32(slot)) { body(t) }
             return
         }
-        if !tables.hasAntiAffixes && tables.antiExcludedByString.isEmpty && v.bytes.allSatisfy({ $0 < 0x80 }) {
-            // Ignore-case lists only, ASCII value: one lookup of the folded value.
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { folded in
-                for (i, b) in v.bytes.enumerated() { folded[i] = b &- 0x41 < 26 ? b | 0x20 : b }
-                let key = UnsafeBufferPointer(rebasing: folded[..<v.bytes.count])
+        // Ignore-case lists only, ASCII value: one lookup of the folded value.
+        if !tables.hasAntiAffixes && tables.antiExcludedByString.isEmpty
+            && ASCIIFolding.withFolded(v.bytes, { key in
                 guard let slots = tables.antiExcludedByFoldedKey.lookup(key) else {
                     for t in tables.antiTargets { body(t) }
                     return
                 }
                 for (slot, t) in tables.antiTargets.enumerated() where !slots.contains(Int32(slot)) { body(t) }
-            }
+            })
+        {
             return
         }
         withUnsafeTemporaryAllocation(of: Bool.self, capacity: tables.antiTargets.count) { excluded in
@@ -137,14 +131,12 @@ extension ValueIndex {
                 tables.antiExcludedBySuffix.forEachPrefix(of: v.bytes.reversed()) { excluded[Int($0)] = true }
             }
             if !tables.antiFoldedSlots.isEmpty {
-                if v.bytes.allSatisfy({ $0 < 0x80 }) {
-                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, v.bytes.count)) { folded in
-                        for (i, b) in v.bytes.enumerated() { folded[i] = b &- 0x41 < 26 ? b | 0x20 : b }
-                        if let slots = tables.antiExcludedByFoldedKey.lookup(UnsafeBufferPointer(rebasing: folded[..<v.bytes.count])) {
-                            for s in slots { excluded[Int(s)] = true }
-                        }
+                let ascii = ASCIIFolding.withFolded(v.bytes) { key in
+                    if let slots = tables.antiExcludedByFoldedKey.lookup(key) {
+                        for s in slots { excluded[Int(s)] = true }
                     }
-                } else {
+                }
+                if !ascii {
                     for (slot, check) in tables.antiFoldedSlots { excluded[Int(slot)] = !conditionHolds(check, v) }
                 }
             }
