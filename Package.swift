@@ -54,7 +54,9 @@ let package = Package(
         // SQLite storage in its own target, so users of the matcher or the in-memory runtime never build GRDB.
         .target(
             name: "EventFlowSQLite",
-            dependencies: ["EventFlow", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "EventFlow", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // The runtime as a swift-service-lifecycle Service.
         .target(

@@ -15,6 +15,9 @@ import Foundation
 //   DurableWorker FILE invoke FROM TO [C] invokes "charge" asynchronously with FROM ... TO-1 (C
 //                                        invokes in flight at once, 1 by default), then works
 //                                        until no invocation is pending
+//   DurableWorker FILE bench FROM TO [C] the benchmark: like invoke, but every attempt succeeds and
+//                                        nothing is printed per step (accept -> handler ->
+//                                        success record in "succeeded"); prints the rate
 //   DurableWorker FILE pending N         stores N pending invocations of "charge" without running
 //                                        them (for timing a start-up)
 //   DurableWorker FILE startup           opens the file, registers "charge", resumes the stored
@@ -89,6 +92,35 @@ func makeCharge() async throws -> LambdaFunction<Int, Int> {
     return charge
 }
 
+/// "settle": the benchmark's function, which always succeeds and prints nothing.
+func makeSettle() async throws -> LambdaFunction<Int, Int> {
+    let settle = try LambdaFunction<Int, Int>(name: "charge", runtime: runtime) { n, _ in n * 2 }
+    try await settle.putEventInvokeConfig(EventInvokeConfig(onSuccess: .queue(succeeded), onFailure: .queue(failed)))
+    await runtime.resumeStoredWork()
+    return settle
+}
+
+/// Invokes `function` with every payload in `range`, `inFlight` invokes outstanding at once;
+/// `accepted` is told of each acknowledged payload.
+func invokeAll(
+    _ function: LambdaFunction<Int, Int>, _ range: Range<Int>, inFlight: Int, accepted: @escaping (Int) -> Void
+) async throws {
+    try await withThrowingTaskGroup(of: Int.self) { group in
+        var next = range.lowerBound
+        func start() {
+            guard next < range.upperBound else { return }
+            let n = next
+            next += 1
+            group.addTask { _ = try await function.invoke(.event, n); return n }
+        }
+        for _ in 0..<inFlight { start() }
+        while let n = try await group.next() {
+            accepted(n)
+            start()
+        }
+    }
+}
+
 /// Waits until the store holds no pending invocation of "charge".
 func workOff() async throws {
     while try storage.invocations.pendingCount(function: "charge") > 0 { try await Task.sleep(for: .milliseconds(10)) }
@@ -104,28 +136,17 @@ func workOff(records count: Int) async throws {
 }
 
 switch arguments[2] {
-case "invoke":
-    let charge = try await makeCharge()
+case "invoke", "bench":
+    let quiet = arguments[2] == "bench"
+    let function = try await quiet ? makeSettle() : makeCharge()
     let range = Int(arguments[3])!..<Int(arguments[4])!
     let inFlight = arguments.count > 5 ? Int(arguments[5])! : 1
     guard inFlight >= 1 else {
-        FileHandle.standardError.write(Data("invoke: C must be at least 1, got \(inFlight)\n".utf8))
+        FileHandle.standardError.write(Data("\(arguments[2]): C must be at least 1, got \(inFlight)\n".utf8))
         exit(2)
     }
-    try await withThrowingTaskGroup(of: Int.self) { group in
-        var next = range.lowerBound
-        func start() {
-            guard next < range.upperBound else { return }
-            let n = next
-            next += 1
-            group.addTask { _ = try await charge.invoke(.event, n); return n }
-        }
-        for _ in 0..<inFlight { start() }
-        while let n = try await group.next() {
-            say("accepted \(n)")
-            start()
-        }
-    }
+    let invoking = ContinuousClock.now
+    try await invokeAll(function, range, inFlight: inFlight) { n in if !quiet { say("accepted \(n)") } }
     if let sqlite {
         try await workOff()
         let batches = sqlite.committedBatches
@@ -134,6 +155,11 @@ case "invoke":
     } else {
         try await workOff(records: range.count)
         FileHandle.standardError.write(Data("\(range.count) invocations settled in memory in \(ContinuousClock.now - started)\n".utf8))
+    }
+    if quiet {
+        let seconds = Double((ContinuousClock.now - invoking).components.attoseconds) / 1e18
+            + Double((ContinuousClock.now - invoking).components.seconds)
+        say("\(Int(Double(range.count) / seconds)) invocations/s from the first invoke to the last record")
     }
 case "pending":
     let count = Int(arguments[3])!

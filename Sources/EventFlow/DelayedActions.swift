@@ -15,6 +15,9 @@ struct DelayedActions {
     private var waiting: [Int: @Sendable () async -> Void] = [:]
     /// Those of them that are part of work already running (they start even after `stop`).
     private var inFlightTickets: Set<Int> = []
+    /// On the real clock: the instant the runtime's timer task sleeps until (nil when none
+    /// sleeps), kept here so that work scheduling under this lock knows whether to wake it.
+    var timerUntil: Duration?
 
     /// The ticket of the next action scheduled.
     mutating func takeTicket() -> Int {

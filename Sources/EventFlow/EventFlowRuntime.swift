@@ -60,8 +60,6 @@ public actor EventFlowRuntime {
     nonisolated let definitionsRestored = Atomic<Bool>(false)
     /// Stored definitions `restore()` could not apply yet (most wait for a function).
     var waitingDefinitions: [StoredDefinition] = []
-    /// Work handed over by `performSoon` that has not reached the runtime yet (concurrent mode).
-    nonisolated let launching = Atomic<Int>(0)
 
     public init(
         account: String = "123456789012", region: String = "us-east-1", clock: RuntimeClock = .continuous,

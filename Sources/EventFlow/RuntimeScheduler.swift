@@ -26,26 +26,29 @@ extension EventFlowRuntime {
         return ticket
     }
 
-    /// `schedule(after:inFlight: true, _:)` from work already running (a handler's timeout). On a
-    /// clock the runtime moves itself, scheduling needs nothing of the runtime's actor state
-    /// and happens on the caller's executor, without a hop to the runtime and back.
+    /// `schedule(after:inFlight: true, _:)` from work already running (a handler's timeout),
+    /// without a hop to the runtime and back: the action is added under the scheduler's lock on
+    /// the caller's executor. On the real clock the runtime is visited only when the timer has
+    /// to wake earlier than it sleeps (rarely: time-outs mostly fall due after those before).
     nonisolated(nonsending) func scheduleInFlight(after delay: Duration, _ work: @escaping @Sendable () async -> Void) async -> Int {
-        guard serial else { return await schedule(after: delay, inFlight: true, work) }
+        let serial = self.serial
+        if !serial && delay <= .zero { return await schedule(after: delay, inFlight: true, work) }
         let due = clock.now + delay
-        return delayed.withLock { actions in
+        let (ticket, wakeEarlier) = delayed.withLock { actions -> (Int, Bool) in
             let ticket = actions.takeTicket()
             if delay <= .zero {
                 ready.withLock { $0.append(work) }
-            } else {
-                actions.add(ticket, due: due, inFlight: false, work)
+                return (ticket, false)
             }
-            return ticket
+            actions.add(ticket, due: due, inFlight: !serial, work)
+            return (ticket, !serial && actions.timerUntil.map { due < $0 } ?? !serial)
         }
+        if wakeEarlier { await armTimer() }
+        return ticket
     }
 
-    /// `cancel(_:)` from work already running, without a hop on a clock the runtime moves itself.
-    nonisolated(nonsending) func cancelInFlight(_ ticket: Int) async {
-        guard serial else { return await cancel(ticket) }
+    /// `cancel(_:)` from work already running, without a hop (withdrawing needs only the lock).
+    nonisolated func cancelInFlight(_ ticket: Int) {
         delayed.withLock { $0.cancel(ticket) }
     }
 
@@ -60,12 +63,14 @@ extension EventFlowRuntime {
             try? await clock.sleepUntil(next)
             await self?.timerFired(next)
         }, next)
+        delayed.withLock { $0.timerUntil = next }
     }
 
     /// Starts every action due by now, in the order they fell due, then sleeps again.
     private func timerFired(_ instant: Duration) {
         guard let timer, timer.until == instant else { return }  // replaced by an earlier one
         self.timer = nil
+        delayed.withLock { $0.timerUntil = nil }
         let now = clock.now
         let accepting = isAccepting
         // After `stop` only work in flight starts; the rest stays scheduled (and stored).
@@ -92,11 +97,16 @@ extension EventFlowRuntime {
             ready.withLock { $0.append(work) }
             return
         }
-        launching.add(1, ordering: .sequentiallyConsistent)
-        Task {
-            await self.start(work)
-            self.launching.subtract(1, ordering: .sequentiallyConsistent)
-        }
+        // Counted as running from this call on (no hop to the runtime: the counters are atomic).
+        actionStarting()
+        Self.run(work, then: self)
+    }
+
+    /// Counts an action as running before its task starts (concurrent mode), for `settle()` and
+    /// `isIdle`; the task ends it with `finishAction()`.
+    nonisolated func actionStarting() {
+        runningActions.add(1, ordering: .sequentiallyConsistent)
+        noteProgress()
     }
 
     private func launch(_ work: @escaping @Sendable () async -> Void) {
@@ -108,8 +118,7 @@ extension EventFlowRuntime {
     }
 
     private func start(_ work: @escaping @Sendable () async -> Void) {
-        runningActions.add(1, ordering: .sequentiallyConsistent)
-        noteProgress()
+        actionStarting()
         Self.run(work, then: self)
     }
 
@@ -122,7 +131,7 @@ extension EventFlowRuntime {
         }
     }
 
-    private nonisolated func finishAction() {
+    nonisolated func finishAction() {
         runningActions.subtract(1, ordering: .sequentiallyConsistent)
         noteProgress()
     }
@@ -165,7 +174,7 @@ extension EventFlowRuntime {
 
     /// Whether nothing is running (but sleepers), nothing is ready and nothing is due by now.
     public var isIdle: Bool {
-        guard running - parked == 0, launching.load(ordering: .sequentiallyConsistent) == 0 else { return false }
+        guard running - parked == 0 else { return false }
         guard ready.withLock({ $0.isEmpty }) else { return false }
         guard let next = nextDue else { return true }
         return next > clock.now

@@ -19,38 +19,57 @@ final class SQLiteAsyncInvocationStore: AsyncInvocationStore {
 
     nonisolated(nonsending) func insert(_ i: StoredInvocation) async throws {
         try await batcher.perform { db in
-            try db.cachedStatement(sql: """
-                    INSERT INTO async_invocation (request_id, function, qualifier, payload, enqueued_at, attempts, started_attempts,
-                        due_at, last_response, executed_version, function_error, last_error)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
-                    i.requestId, i.function, i.qualifier, i.payload, SQLiteQueueStore.micros(i.enqueuedAt), i.attempts, i.startedAttempts,
-                    SQLiteQueueStore.micros(i.dueAt), i.lastResponse, i.executedVersion, i.functionError, i.lastError,
-                ])
+            try db.run("""
+                INSERT INTO async_invocation (request_id, function, qualifier, payload, enqueued_at, attempts, started_attempts,
+                    due_at, last_response, executed_version, function_error, last_error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """) { b in
+                b.text(1, i.requestId)
+                b.text(2, i.function)
+                b.text(3, i.qualifier)
+                b.text(4, i.payload)
+                b.int(5, SQLiteQueueStore.micros(i.enqueuedAt))
+                b.int(6, i.attempts)
+                b.int(7, i.startedAttempts)
+                b.int(8, SQLiteQueueStore.micros(i.dueAt))
+                b.text(9, i.lastResponse)
+                b.text(10, i.executedVersion)
+                b.text(11, i.functionError)
+                b.text(12, i.lastError)
+            }
         }
     }
 
-    nonisolated(nonsending) func markStarted(requestId: String, attempt: Int) async throws {
-        try await batcher.perform { db in
-            try db.cachedStatement(sql: "UPDATE async_invocation SET started_attempts = MAX(started_attempts, ?) WHERE request_id = ?").execute(arguments: [attempt, requestId])
+    func noteStarted(requestId: String, attempt: Int, failed: @escaping @Sendable (any Error) -> Void) {
+        batcher.submit(failed: failed) { db in
+            try db.run("UPDATE async_invocation SET started_attempts = MAX(started_attempts, ?) WHERE request_id = ?") { b in
+                b.int(1, attempt)
+                b.text(2, requestId)
+            }
         }
     }
 
     nonisolated(nonsending) func update(_ i: StoredInvocation) async throws {
         try await batcher.perform { db in
-            try db.cachedStatement(sql: """
-                    UPDATE async_invocation SET attempts = ?, started_attempts = MAX(started_attempts, ?), due_at = ?, last_response = ?,
-                        executed_version = ?, function_error = ?, last_error = ? WHERE request_id = ?
-                    """).execute(arguments: [
-                    i.attempts, i.startedAttempts, SQLiteQueueStore.micros(i.dueAt), i.lastResponse, i.executedVersion, i.functionError,
-                    i.lastError, i.requestId,
-                ])
+            try db.run("""
+                UPDATE async_invocation SET attempts = ?, started_attempts = MAX(started_attempts, ?), due_at = ?, last_response = ?,
+                    executed_version = ?, function_error = ?, last_error = ? WHERE request_id = ?
+                """) { b in
+                b.int(1, i.attempts)
+                b.int(2, i.startedAttempts)
+                b.int(3, SQLiteQueueStore.micros(i.dueAt))
+                b.text(4, i.lastResponse)
+                b.text(5, i.executedVersion)
+                b.text(6, i.functionError)
+                b.text(7, i.lastError)
+                b.text(8, i.requestId)
+            }
         }
     }
 
     nonisolated(nonsending) func complete(requestId: String, outbox: [OutboxMessage]) async throws {
         try await batcher.perform { db in
-            try db.cachedStatement(sql: "DELETE FROM async_invocation WHERE request_id = ?").execute(arguments: [requestId])
+            try db.run("DELETE FROM async_invocation WHERE request_id = ?") { $0.text(1, requestId) }
             for m in outbox { try SQLiteQueueStore.insert(m.message, queue: m.queue, db) }
         }
     }

@@ -17,8 +17,26 @@ final class SQLiteCommitBatcher: Sendable {
     typealias Write = @Sendable (Database) throws -> Void
 
     private struct Pending {
+        /// Who learns the outcome: a caller waiting for the commit, or (for writes nobody waits
+        /// for, `submit`) a closure told only of a failure.
+        enum Completion {
+            case resume(CheckedContinuation<Void, any Error>)
+            case reportFailure(@Sendable (any Error) -> Void)
+        }
+
         var write: Write
-        var continuation: CheckedContinuation<Void, any Error>
+        var completion: Completion
+
+        func succeeded() {
+            if case .resume(let c) = completion { c.resume() }
+        }
+
+        func failed(_ error: any Error) {
+            switch completion {
+            case .resume(let c): c.resume(throwing: error)
+            case .reportFailure(let report): report(error)
+            }
+        }
     }
 
     private struct State {
@@ -50,21 +68,32 @@ final class SQLiteCommitBatcher: Sendable {
     /// Runs `write` in the next batch's transaction; returns once that transaction committed.
     nonisolated(nonsending) func perform(_ write: @escaping Write) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            enum Kick { case none, now, later }
-            let kick: Kick = state.withLock { s in
-                s.pending.append(Pending(write: write, continuation: continuation))
-                if !s.armed {
-                    s.armed = true
-                    return maxDelay == .zero || s.pending.count >= maxOperations ? .now : .later
-                }
-                // A full batch does not wait for the delay (an extra drain finds less or nothing).
-                return maxDelay != .zero && s.pending.count == maxOperations ? .now : .none
+            enqueue(Pending(write: write, completion: .resume(continuation)))
+        }
+    }
+
+    /// Queues `write` for the next batch's transaction and returns at once; `failed` is called
+    /// (on the commit queue) if it could not be stored. Writes commit in the order they were
+    /// queued, so a write queued later (awaited or not) never commits before this one.
+    func submit(failed: @escaping @Sendable (any Error) -> Void, _ write: @escaping Write) {
+        enqueue(Pending(write: write, completion: .reportFailure(failed)))
+    }
+
+    private func enqueue(_ pending: Pending) {
+        enum Kick { case none, now, later }
+        let kick: Kick = state.withLock { s in
+            s.pending.append(pending)
+            if !s.armed {
+                s.armed = true
+                return maxDelay == .zero || s.pending.count >= maxOperations ? .now : .later
             }
-            switch kick {
-            case .none: break
-            case .now: queue.async { self.drain() }
-            case .later: queue.asyncAfter(deadline: .now() + .nanoseconds(Self.nanoseconds(maxDelay))) { self.drain() }
-            }
+            // A full batch does not wait for the delay (an extra drain finds less or nothing).
+            return maxDelay != .zero && s.pending.count == maxOperations ? .now : .none
+        }
+        switch kick {
+        case .none: break
+        case .now: queue.async { self.drain() }
+        case .later: queue.asyncAfter(deadline: .now() + .nanoseconds(Self.nanoseconds(maxDelay))) { self.drain() }
         }
     }
 
@@ -72,10 +101,18 @@ final class SQLiteCommitBatcher: Sendable {
     private func drain() {
         while true {
             let batch: [Pending] = state.withLock { s in
-                let n = min(s.pending.count, maxOperations)
-                let taken = Array(s.pending.prefix(n))
-                s.pending.removeFirst(n)
-                if taken.isEmpty { s.armed = false }
+                if s.pending.isEmpty {
+                    s.armed = false
+                    return []
+                }
+                // Everything, when it fits: the array is handed over, not copied.
+                if s.pending.count <= maxOperations {
+                    let taken = s.pending
+                    s.pending.removeAll(keepingCapacity: true)
+                    return taken
+                }
+                let taken = Array(s.pending.prefix(maxOperations))
+                s.pending.removeFirst(maxOperations)
                 return taken
             }
             if batch.isEmpty { return }
@@ -89,10 +126,10 @@ final class SQLiteCommitBatcher: Sendable {
                 for p in batch { try p.write(db) }
             }
             counts.withLock { $0.transactions += 1; $0.writes += batch.count }
-            for p in batch { p.continuation.resume() }
+            for p in batch { p.succeeded() }
         } catch {
             guard batch.count > 1 else {
-                batch[0].continuation.resume(throwing: error)
+                batch[0].failed(error)
                 return
             }
             // Rolled back whole: each write alone, so each caller learns its own outcome.
@@ -100,9 +137,9 @@ final class SQLiteCommitBatcher: Sendable {
                 do {
                     try transaction(p.write)
                     counts.withLock { $0.transactions += 1; $0.writes += 1 }
-                    p.continuation.resume()
+                    p.succeeded()
                 } catch {
-                    p.continuation.resume(throwing: error)
+                    p.failed(error)
                 }
             }
         }

@@ -22,13 +22,20 @@ final class SQLiteQueueStore: QueueStore {
     }
 
     static func insert(_ m: StoredMessage, queue: String, _ db: Database) throws {
-        try db.cachedStatement(sql: """
-                INSERT INTO queue_message (queue, message_id, body, attributes, sent_at, visible_at, receive_count, receipt_handle, first_received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                queue, m.messageId, m.body, encode(m.attributes), micros(m.sentAt), micros(m.visibleAt), m.receiveCount,
-                m.receiptHandle, m.firstReceivedAt.map(micros),
-            ])
+        try db.run("""
+            INSERT INTO queue_message (queue, message_id, body, attributes, sent_at, visible_at, receive_count, receipt_handle, first_received_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """) { b in
+            b.text(1, queue)
+            b.text(2, m.messageId)
+            b.text(3, m.body)
+            b.text(4, encode(m.attributes))
+            b.int(5, micros(m.sentAt))
+            b.int(6, micros(m.visibleAt))
+            b.int(7, m.receiveCount)
+            b.text(8, m.receiptHandle)
+            b.int(9, m.firstReceivedAt.map(micros))
+        }
     }
 
     func claim(queue: String, now: Date, max: Int, hideUntil: Date, redrive: RedriveRule?, handle: () -> String) throws -> QueueClaim {
@@ -149,7 +156,8 @@ final class SQLiteQueueStore: QueueStore {
 
     /// `{"name": {"DataType": "String", "StringValue": "v"}}`, names sorted.
     static func encode(_ attributes: [String: Queue.Attribute]) -> String {
-        JSONValue.object(
+        if attributes.isEmpty { return "{}" }
+        return JSONValue.object(
             attributes.keys.sorted().map { key in
                 JSONMember(key, ["DataType": .string(attributes[key]!.dataType), "StringValue": .string(attributes[key]!.stringValue)])
             }

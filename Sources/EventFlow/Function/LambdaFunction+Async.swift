@@ -59,7 +59,23 @@ extension LambdaFunction {
             }
             guard acquireExecution() else { return }
             asyncQueue.removeFirst()
-            runtime.performSoon { await self.attempt(next) }
+            startAttempt(next)
+        }
+    }
+
+    /// Starts an attempt as a task of its own. On the real clock the task starts on this actor
+    /// (it inherits the isolation: no trip through the global executor and back); serially it
+    /// waits its turn in the runtime's ready queue.
+    private func startAttempt(_ event: QueuedEvent) {
+        guard !runtime.serial else {
+            runtime.performSoon { await self.attempt(event) }
+            return
+        }
+        let runtime = self.runtime
+        runtime.actionStarting()
+        Task {
+            await self.attempt(event)
+            runtime.finishAction()
         }
     }
 
@@ -84,7 +100,13 @@ extension LambdaFunction {
         }
         event.attempts += 1
         if invocationStore.isDurable {
-            await storing("note the start of an attempt of") { try await invocationStore.markStarted(requestId: event.requestId, attempt: event.attempts) }
+            // Not awaited: the handler need not wait for the note's commit (see noteStarted).
+            let runtime = self.runtime, arn = functionArn, requestId = event.requestId
+            invocationStore.noteStarted(requestId: requestId, attempt: event.attempts) { error in
+                runtime.record(.storageFailed, resource: arn, id: requestId, reason: "could not note the start of an attempt of \(arn): \(error)")
+                runtime.logger.error(
+                    "could not note the start of an attempt of an invocation: \(error)", metadata: ["function": "\(arn)", "requestId": "\(requestId)"])
+            }
         }
         counter("Invocations").increment()
         let context = InvocationContext(

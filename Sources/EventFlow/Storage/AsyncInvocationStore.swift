@@ -63,8 +63,11 @@ public protocol AsyncInvocationStore: Sendable {
     /// Whether anything is kept (false for memory: the function's own queue is the record).
     var isDurable: Bool { get }
     nonisolated(nonsending) func insert(_ invocation: StoredInvocation) async throws
-    /// Notes that an attempt is starting (so an interrupted one is known after a restart).
-    nonisolated(nonsending) func markStarted(requestId: String, attempt: Int) async throws
+    /// Notes that an attempt is starting (so an interrupted one is known after a restart). Not
+    /// awaited: the attempt does not wait for the note's commit, but a store commits it before
+    /// any later write for the same invocation (so a crash may lose the note only while the
+    /// attempt has not ended); `failed` is called if it could not be stored.
+    func noteStarted(requestId: String, attempt: Int, failed: @escaping @Sendable (any Error) -> Void)
     /// Saves the state after a failed attempt that will be retried.
     nonisolated(nonsending) func update(_ invocation: StoredInvocation) async throws
     /// Ends an invocation and adds its outbox messages to their queues, in one transaction:
@@ -85,7 +88,7 @@ public final class InMemoryAsyncInvocationStore: AsyncInvocationStore {
 
     public var isDurable: Bool { false }
     nonisolated(nonsending) public func insert(_ invocation: StoredInvocation) async {}
-    nonisolated(nonsending) public func markStarted(requestId: String, attempt: Int) async {}
+    public func noteStarted(requestId: String, attempt: Int, failed: @escaping @Sendable (any Error) -> Void) {}
     nonisolated(nonsending) public func update(_ invocation: StoredInvocation) async {}
     nonisolated(nonsending) public func complete(requestId: String, outbox: [OutboxMessage]) async throws {
         for m in outbox { try await queues.insert(m.message, queue: m.queue) }
