@@ -100,7 +100,7 @@ extension EventFlowRuntime {
             case "kinesis":
                 _ = try DataStream(kinesis: s.name, runtime: self, shardCount: s.shardCount, retentionPeriod: s.retentionPeriod, persist: false)
             case "dynamodb":
-                _ = try DataStream(dynamoDBTable: s.name, runtime: self, shardCount: s.shardCount, persist: false)
+                _ = try DataStream(dynamoDBTable: s.name, runtime: self, shardCount: s.shardCount, label: s.label, persist: false)
             default:
                 throw DefinitionWait(description: "has the stream kind \"\(s.kind)\", which is neither kinesis nor dynamodb")
             }
