@@ -48,11 +48,23 @@ extension DataStream {
         let gates = await mappingPositions()
         let cutoff = runtime.clock.date(at: runtime.clock.now - retentionPeriod - Self.pruneGrace)
         for shard in 0..<shardCount {
-            do { _ = try store.prune(stream: name, shard: shard, below: gates[shard] ?? .max, orArrivedAtOrBefore: cutoff) } catch {
+            do {
+                if try store.prune(stream: name, shard: shard, below: gates[shard] ?? .max, orArrivedAtOrBefore: cutoff) > 0 {
+                    prunedThroughByShard[shard] = nil
+                }
+            } catch {
                 reportStorageFailure("prune", error)
             }
         }
         armPruning()
+    }
+
+    /// The highest sequence pruned from `shard` (0 when none was).
+    func prunedThrough(shard: Int) throws -> Int {
+        if let through = prunedThroughByShard[shard] { return through }
+        let through = try store.prunedThrough(stream: name, shard: shard)
+        prunedThroughByShard[shard] = through
+        return through
     }
 
     /// Per shard, the lowest sequence any mapping of this stream has not finished.

@@ -40,6 +40,9 @@ public actor DataStream {
     private var listeners: [@Sendable () async -> Void] = []
     /// When the pruning scheduled is due, and its ticket (see `DataStream+Pruning.swift`).
     var pruning: (due: Duration, ticket: Int)?
+    /// Each shard's highest pruned sequence as last read from the store (only this stream's
+    /// pruning moves it: one process at a time uses a store), so reads need not ask again.
+    var prunedThroughByShard: [Int: Int] = [:]
 
     /// A Kinesis data stream. On durable storage a stream of this name already stored is opened
     /// with its records; it must have the same shard count.
@@ -200,7 +203,7 @@ public actor DataStream {
     func read(shard: Int, from: Int, limit: Int) -> Read {
         trim()
         do {
-            let through = try store.prunedThrough(stream: name, shard: shard)
+            let through = try prunedThrough(shard: shard)
             let start = max(from, through + 1)
             return Read(
                 records: try store.read(stream: name, shard: shard, from: start, limit: limit).map(record),
@@ -218,7 +221,7 @@ public actor DataStream {
         trim()
         do {
             let expired = try store.expired(stream: name, shard: shard, from: 0).last?.sequence ?? 0
-            return max(expired, try store.prunedThrough(stream: name, shard: shard)) + 1
+            return max(expired, try prunedThrough(shard: shard)) + 1
         } catch {
             reportStorageFailure("find the trim horizon of", error)
             return 0

@@ -7,14 +7,9 @@ import GRDB
 /// sequence in `stream`, each shard's highest pruned sequence in `stream_prune`. Appends go
 /// through the storage's commit batcher; retention and pruning are a transaction each when
 /// there is something to do (deleted rows' pages are reused, so the file stops growing).
-final class SQLiteStreamStore: StreamStore {
-    private let database: DatabasePool
-    private let batcher: SQLiteCommitBatcher
-
-    init(database: DatabasePool, batcher: SQLiteCommitBatcher) {
-        self.database = database
-        self.batcher = batcher
-    }
+struct SQLiteStreamStore: StreamStore {
+    let database: DatabasePool
+    let batcher: SQLiteCommitBatcher
 
     private static let columns = "shard, seq, partition_key, data, change, arrived_at"
 

@@ -17,8 +17,9 @@ extension EventFlowRuntime {
     /// Contract: restore creates every stored resource that is not registered yet; a resource
     /// the program created before (same name, or same mapping UUID) keeps the program's
     /// settings. After restore, look resources up (`queue(named:)`, `bus(named:)`,
-    /// `stream(named:)`, `eventSourceMappings`) rather than creating them again: creating one
-    /// again is "already exists", as before. Closure targets are not stored: the report lists
+    /// `stream(named:)`, `eventSourceMappings`), or get them with `Queue.create` and
+    /// `Topic.create`, which return the registered one when its attributes match; creating a
+    /// bus or stream again is "already exists", as on AWS. Closure targets are not stored: the report lists
     /// them, and the program puts them again with `putTargets`.
     @discardableResult
     public func restore() async throws(AWSError) -> RestoreReport {
