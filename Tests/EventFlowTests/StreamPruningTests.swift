@@ -6,6 +6,18 @@ import Testing
 struct StreamPruningTests {
     static func texts(_ records: [DataStream.Record]) -> [String] { records.map { String(decoding: $0.data, as: UTF8.self) } }
 
+    /// A runtime on `store` with a Kinesis stream kept an hour and a disabled TRIM_HORIZON
+    /// mapping recording each record's data.
+    static func pausedMapping(_ store: StoreKind) async throws -> (Harness, DataStream, BatchLog, EventSourceMapping) {
+        let h = try Harness(store: store)
+        let stream = try DataStream(kinesis: "s", runtime: h.runtime, retentionPeriod: .seconds(3600))
+        let log = BatchLog()
+        let mapping = try await EventSourceMapping.create(
+            source: .stream(stream), function: try h.recorder("consumer", log, \.kinesisText),
+            configuration: .init(enabled: false, startingPosition: .trimHorizon), runtime: h.runtime)
+        return (h, stream, log, mapping)
+    }
+
     @Test("with no mapping, records are deleted once past retention; TRIM_HORIZON then starts at the oldest record left", arguments: StoreKind.allCases)
     func pruneWithoutMappings(store: StoreKind) async throws {
         let h = try Harness(store: store)
@@ -41,12 +53,7 @@ struct StreamPruningTests {
 
     @Test("a paused mapping keeps expired records stored until it has counted them, then they are pruned", arguments: StoreKind.allCases)
     func pausedMappingHoldsPruning(store: StoreKind) async throws {
-        let h = try Harness(store: store)
-        let stream = try DataStream(kinesis: "s", runtime: h.runtime, retentionPeriod: .seconds(3600))
-        let log = BatchLog()
-        let mapping = try await EventSourceMapping.create(
-            source: .stream(stream), function: try h.recorder("consumer", log, \.kinesisText),
-            configuration: .init(enabled: false, startingPosition: .trimHorizon), runtime: h.runtime)
+        let (h, stream, log, mapping) = try await Self.pausedMapping(store)
         try await stream.putRecord("a", partitionKey: "p")
         await h.advance(by: .seconds(3600))
         #expect(await stream.records == [])
@@ -65,12 +72,7 @@ struct StreamPruningTests {
 
     @Test("a mapping paused past the grace continues at the oldest record left, and the skip is logged and recorded", arguments: StoreKind.allCases)
     func skipPastGrace(store: StoreKind) async throws {
-        let h = try Harness(store: store)
-        let stream = try DataStream(kinesis: "s", runtime: h.runtime, retentionPeriod: .seconds(3600))
-        let log = BatchLog()
-        let mapping = try await EventSourceMapping.create(
-            source: .stream(stream), function: try h.recorder("consumer", log, \.kinesisText),
-            configuration: .init(enabled: false, startingPosition: .trimHorizon), runtime: h.runtime)
+        let (h, stream, log, mapping) = try await Self.pausedMapping(store)
         try await stream.putRecord("a", partitionKey: "p")
         try await stream.putRecord("b", partitionKey: "p")
         await h.advance(by: .seconds(3600) + DataStream.pruneGrace)
