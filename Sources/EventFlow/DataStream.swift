@@ -74,7 +74,8 @@ public actor DataStream {
     /// its definition, so the stream keeps its ARN when it is opened again on the same storage
     /// (created again in code, or by `EventFlowRuntime.restore()`).
     public init(dynamoDBTable table: String, runtime: EventFlowRuntime, shardCount: Int = 1) throws(AWSError) {
-        try self.init(dynamoDBTable: table, runtime: runtime, shardCount: shardCount, label: runtime.storedStreamLabel(table), persist: true)
+        try self.init(
+            dynamoDBTable: table, runtime: runtime, shardCount: shardCount, label: runtime.storedStreamLabel(table), persist: true)
     }
 
     /// `persist: false` for a stream restored from its stored definition; `label` nil for a new

@@ -78,6 +78,7 @@ extension Queue {
         if let attribute = requested.firstDifference(from: existing.attributes.withLock { $0 }) { return differentValue(attribute) }
         return AWSError(
             .queueAlreadyExists,
-            "Queue \(existing.name) already exists with the same attributes; Queue.create(name:runtime:) returns it (an initialiser always makes a new queue)")
+            "Queue \(existing.name) already exists with the same attributes; Queue.create(name:runtime:) returns it "
+                + "(an initialiser always makes a new queue)")
     }
 }

@@ -127,7 +127,8 @@ public actor Queue {
     /// The stored policy of a restored queue (its definition already holds it).
     func restoreRedrivePolicy(_ policy: RedrivePolicy) {
         redrivePolicy = policy
-        attributes.withLock { $0.redrivePolicy = .init(deadLetterQueue: policy.deadLetterQueue.name, maxReceiveCount: policy.maxReceiveCount) }
+        let stored = QueueDefinition.Redrive(deadLetterQueue: policy.deadLetterQueue.name, maxReceiveCount: policy.maxReceiveCount)
+        attributes.withLock { $0.redrivePolicy = stored }
     }
 
     static func definition(

@@ -19,8 +19,8 @@ extension EventFlowRuntime {
     /// settings. After restore, look resources up (`queue(named:)`, `bus(named:)`,
     /// `stream(named:)`, `eventSourceMappings`), or get them with `Queue.create` and
     /// `Topic.create`, which return the registered one when its attributes match; creating a
-    /// bus or stream again is "already exists", as on AWS. Closure targets are not stored: the report lists
-    /// them, and the program puts them again with `putTargets`.
+    /// bus or stream again is "already exists", as on AWS. Closure targets are not stored: the
+    /// report lists them, and the program puts them again with `putTargets`.
     @discardableResult
     public func restore() async throws(AWSError) -> RestoreReport {
         let stored: [StoredDefinition]
