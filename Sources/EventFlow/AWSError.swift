@@ -17,6 +17,8 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         /// PutEvents entry errors (in the entry's ErrorCode, never thrown for the request).
         case invalidArgument = "InvalidArgument"
         case malformedDetail = "MalformedDetail"
+        // Kinesis, DynamoDB
+        case resourceInUse = "ResourceInUseException"
         // SQS
         case sqsInvalidParameterValue = "InvalidParameterValue"
         case queueAlreadyExists = "QueueAlreadyExists"

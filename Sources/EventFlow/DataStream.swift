@@ -34,10 +34,15 @@ public actor DataStream {
     nonisolated let runtime: EventFlowRuntime
 
     /// Where the records are: the runtime's storage (memory, or a SQLite file), by stream name.
-    private nonisolated let store: any StreamStore
+    nonisolated let store: any StreamStore
     /// The next sequence number to give (from the store: a reopened stream continues its numbers).
     private var nextSequence: Int
     private var listeners: [@Sendable () async -> Void] = []
+    /// When the pruning scheduled is due, and its ticket (see `DataStream+Pruning.swift`).
+    var pruning: (due: Duration, ticket: Int)?
+    /// Each shard's highest pruned sequence as last read from the store (only this stream's
+    /// pruning moves it: one process at a time uses a store), so reads need not ask again.
+    var prunedThroughByShard: [Int: Int] = [:]
 
     /// A Kinesis data stream. On durable storage a stream of this name already stored is opened
     /// with its records; it must have the same shard count.
@@ -57,31 +62,45 @@ public actor DataStream {
         self.shardCount = max(1, shardCount)
         self.retentionPeriod = retentionPeriod
         self.store = runtime.storage.streams
-        self.nextSequence = try Self.open(name, kind: .kinesis, shardCount: max(1, shardCount), store: store)
+        let next = try Self.open(name, kind: .kinesis, shardCount: max(1, shardCount), store: store)
+        self.nextSequence = next
         let definition = StreamDefinition(kind: "kinesis", name: name, shardCount: max(1, shardCount), retentionPeriod: retentionPeriod)
         try runtime.registry.register(self, kind: .stream, name: name, arn: arn, storing: .stream, persist ? definition : nil, runtime: runtime)
+        armPruningOfStoredRecords(next)
     }
 
-    /// The stream of a DynamoDB table (label: the stream's creation time, as AWS names it).
-    /// Its definition is stored for `EventFlowRuntime.restore()` (its ARN names the time the
-    /// runtime that opens it started, so it differs after a restart).
+    /// The stream of a DynamoDB table. Its ARN ends in the stream's label, the instant it was
+    /// first created (`…:table/orders/stream/2025-11-24T10:00:00.000`); the label is stored in
+    /// its definition, so the stream keeps its ARN when it is opened again on the same storage
+    /// (created again in code, or by `EventFlowRuntime.restore()`).
     public init(dynamoDBTable table: String, runtime: EventFlowRuntime, shardCount: Int = 1) throws(AWSError) {
-        try self.init(dynamoDBTable: table, runtime: runtime, shardCount: shardCount, persist: true)
+        try self.init(
+            dynamoDBTable: table, runtime: runtime, shardCount: shardCount, label: runtime.storedStreamLabel(table), persist: true)
     }
 
-    /// `persist: false` for a stream restored from its stored definition.
-    init(dynamoDBTable table: String, runtime: EventFlowRuntime, shardCount: Int, persist: Bool) throws(AWSError) {
+    /// `persist: false` for a stream restored from its stored definition; `label` nil for a new
+    /// stream (labelled with the runtime's current instant).
+    init(dynamoDBTable table: String, runtime: EventFlowRuntime, shardCount: Int, label: String?, persist: Bool) throws(AWSError) {
         self.name = table
         self.kind = .dynamodb
-        let label = AWSTime.milliseconds(runtime.clock.startDate).dropLast()  // 2025-11-24T10:00:00.000
+        let label = label ?? String(AWSTime.milliseconds(runtime.clock.date(at: runtime.clock.now)).dropLast())  // 2025-11-24T10:00:00.000
         self.arn = runtime.arn("dynamodb", "table/\(table)/stream/\(label)")
         self.runtime = runtime
         self.shardCount = max(1, shardCount)
         self.retentionPeriod = .seconds(86_400)
         self.store = runtime.storage.streams
-        self.nextSequence = try Self.open(table, kind: .dynamodb, shardCount: max(1, shardCount), store: store)
-        let definition = StreamDefinition(kind: "dynamodb", name: table, shardCount: max(1, shardCount), retentionPeriod: .seconds(86_400))
+        let next = try Self.open(table, kind: .dynamodb, shardCount: max(1, shardCount), store: store)
+        self.nextSequence = next
+        let definition = StreamDefinition(
+            kind: "dynamodb", name: table, shardCount: max(1, shardCount), retentionPeriod: .seconds(86_400), label: label)
         try runtime.registry.register(self, kind: .stream, name: name, arn: arn, storing: .stream, persist ? definition : nil, runtime: runtime)
+        armPruningOfStoredRecords(next)
+    }
+
+    /// A stream opened with stored records prunes them in time even if nobody reads or writes it.
+    private nonisolated func armPruningOfStoredRecords(_ nextSequence: Int) {
+        guard nextSequence > 1 else { return }
+        runtime.performSoon { [weak self] in await self?.armPruning() }
     }
 
     private static func open(_ name: String, kind: Kind, shardCount: Int, store: any StreamStore) throws(AWSError) -> Int {
@@ -141,6 +160,7 @@ public actor DataStream {
             throw AWSError(.internalFailure, "could not put a record to stream \(name): \(error)")
         }
         for listener in listeners { runtime.performSoon(listener) }
+        armPruning(at: runtime.clock.offset(of: stored.arrivedAt) + retentionPeriod)
         return (shardId(shard), Self.sequenceNumber(sequence))
     }
 
@@ -170,17 +190,42 @@ public actor DataStream {
     /// The next sequence number to be written (for `LATEST`).
     var nextSequenceValue: Int { nextSequence }
 
-    /// Unexpired records of a shard with a sequence at or after `from`, oldest first, and the
-    /// records at or after `from` that retention has removed. A store that fails reads nothing
-    /// (logged and recorded; the records stay for the next read).
-    func read(shard: Int, from: Int, limit: Int) -> (records: [Record], expired: [Record]) {
+    /// What a read of a shard from a sequence finds: unexpired records, oldest first; the records
+    /// retention made unreadable and not pruned yet; and when `from` is at or below the shard's
+    /// pruned records, the sequences deleted from `from` on (`from...prunedThrough`).
+    struct Read {
+        var records: [Record] = []
+        var expired: [Record] = []
+        var pruned: ClosedRange<Int>?
+    }
+
+    /// Reads a shard from `from` (see `Read`). A store that fails reads nothing (logged and
+    /// recorded; the records stay for the next read).
+    func read(shard: Int, from: Int, limit: Int) -> Read {
         trim()
         do {
-            return (try store.read(stream: name, shard: shard, from: from, limit: limit).map(record),
-                try store.expired(stream: name, shard: shard, from: from).map(record))
+            let through = try prunedThrough(shard: shard)
+            let start = max(from, through + 1)
+            return Read(
+                records: try store.read(stream: name, shard: shard, from: start, limit: limit).map(record),
+                expired: try store.expired(stream: name, shard: shard, from: start).map(record),
+                pruned: from <= through ? from...through : nil)
         } catch {
             reportStorageFailure("read", error)
-            return ([], [])
+            return Read()
+        }
+    }
+
+    /// Where `TRIM_HORIZON` starts in a shard: after its last record retention removed, so a new
+    /// mapping reads the oldest record still readable and counts nothing as expired.
+    func trimHorizon(shard: Int) -> Int {
+        trim()
+        do {
+            let expired = try store.expired(stream: name, shard: shard, from: 0).last?.sequence ?? 0
+            return max(expired, try prunedThrough(shard: shard)) + 1
+        } catch {
+            reportStorageFailure("find the trim horizon of", error)
+            return 0
         }
     }
 
@@ -192,13 +237,13 @@ public actor DataStream {
         }
     }
 
-    private func trim() {
+    func trim() {
         do { _ = try store.expire(stream: name, arrivedAtOrBefore: runtime.clock.date(at: runtime.clock.now - retentionPeriod)) } catch {
             reportStorageFailure("expire records of", error)
         }
     }
 
-    private func reportStorageFailure(_ action: String, _ error: any Error) {
+    func reportStorageFailure(_ action: String, _ error: any Error) {
         runtime.reportStorageFailure("could not \(action) stream \(name): \(error)", resource: arn, metadata: ["stream": "\(name)"])
     }
 
@@ -208,7 +253,8 @@ public actor DataStream {
         return stored(expired: false)
     }
 
-    /// Records trimmed by retention, whether or not anyone had read them, shard by shard.
+    /// Records trimmed by retention and not pruned yet, whether or not anyone had read them,
+    /// shard by shard (see `DataStream+Pruning.swift`).
     public var expiredRecords: [Record] { stored(expired: true) }
 
     private func stored(expired: Bool) -> [Record] {

@@ -1,4 +1,5 @@
 import EventPatterns
+import Synchronization
 
 /// A message queue with SQS semantics: send, receive with a visibility timeout, delete by
 /// receipt handle, long polling, receive counts, a redrive policy to a dead-letter queue and a
@@ -72,6 +73,9 @@ public actor Queue {
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var listeners: [SendListener] = []
     public private(set) var redrivePolicy: RedrivePolicy?
+    /// The queue's attributes as stored (its redrive policy by dead-letter queue name), readable
+    /// without a hop to the queue: `Queue.create` compares a request with them.
+    nonisolated let attributes: Mutex<QueueDefinition>
     /// Messages deleted because they outlived the retention period.
     public private(set) var expiredMessages: [Message] = []
 
@@ -102,7 +106,12 @@ public actor Queue {
         let definition = Self.definition(
             name: name, maxMessageBytes: self.maxMessageBytes, visibilityTimeout: visibilityTimeout,
             messageRetentionPeriod: messageRetentionPeriod, redrivePolicy: redrivePolicy)
-        try runtime.registry.register(self, kind: .queue, name: name, arn: arn, storing: .queue, persist ? definition : nil, runtime: runtime)
+        self.attributes = Mutex(definition)
+        do {
+            try runtime.registry.register(self, kind: .queue, name: name, arn: arn, storing: .queue, persist ? definition : nil, runtime: runtime)
+        } catch let error where error.code == .queueAlreadyExists {
+            throw Self.nameTaken(by: runtime.queue(named: name), requested: QueueAttributeRequest(definition), orElse: error)
+        }
     }
 
     /// Sets (or, with nil, removes) the redrive policy and stores the queue's definition with it.
@@ -112,12 +121,17 @@ public actor Queue {
             messageRetentionPeriod: messageRetentionPeriod, redrivePolicy: policy)
         try runtime.saveDefinition(.queue, key: name, definition)
         redrivePolicy = policy
+        attributes.withLock { $0 = definition }
     }
 
     /// The stored policy of a restored queue (its definition already holds it).
-    func restoreRedrivePolicy(_ policy: RedrivePolicy) { redrivePolicy = policy }
+    func restoreRedrivePolicy(_ policy: RedrivePolicy) {
+        redrivePolicy = policy
+        let stored = QueueDefinition.Redrive(deadLetterQueue: policy.deadLetterQueue.name, maxReceiveCount: policy.maxReceiveCount)
+        attributes.withLock { $0.redrivePolicy = stored }
+    }
 
-    private static func definition(
+    static func definition(
         name: String, maxMessageBytes: Int, visibilityTimeout: Duration, messageRetentionPeriod: Duration, redrivePolicy: RedrivePolicy?
     ) -> QueueDefinition {
         QueueDefinition(

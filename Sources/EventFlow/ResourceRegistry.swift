@@ -2,7 +2,8 @@ import Synchronization
 
 /// Every resource of a runtime, by kind and name (and so by ARN): buses, queues, topics,
 /// functions and streams. Creating a resource registers it; a second resource of the same kind
-/// and name is refused with the error AWS gives for it. The runtime keeps its resources alive,
+/// and name is refused with the error AWS gives for it (`Queue.create` and `Topic.create` return
+/// the registered one, as SQS `CreateQueue` and SNS `CreateTopic` do). The runtime keeps its resources alive,
 /// as AWS keeps them until they are deleted.
 public final class ResourceRegistry: Sendable {
     /// What a resource is, as the service that owns it calls it.
@@ -101,10 +102,15 @@ public final class ResourceRegistry: Sendable {
         switch kind {
         case .bus: return AWSError(.resourceAlreadyExists, "Event bus \(name) already exists.")
         case .function: return AWSError(.resourceConflict, "Function already exist: \(name)")
-        case .queue:
-            return AWSError(.queueAlreadyExists, "A queue already exists with the same name and a different value for attribute(s) (\(arn))")
+        // Queue refines it with the attribute that differs (`Queue.nameTaken`).
+        case .queue: return AWSError(.queueAlreadyExists, "A queue already exists with the same name: \(name)")
         case .topic: return AWSError(.resourceAlreadyExists, "Topic \(name) already exists.")
-        case .stream: return AWSError(.resourceAlreadyExists, "Stream \(name) under account already exists.")
+        case .stream:
+            // arn:aws:kinesis:region:account:stream/name, or arn:aws:dynamodb:…:table/name/stream/label
+            let account = arn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
+            return arn.contains(":dynamodb:")
+                ? AWSError(.resourceInUse, "Table already exists: \(name)")
+                : AWSError(.resourceInUse, "Stream \(name) under account \(account) already exists.")
         }
     }
 }

@@ -47,14 +47,28 @@ extension EventFlowRuntime {
         return ticket
     }
 
-    /// `cancel(_:)` from work already running, without a hop (withdrawing needs only the lock).
-    nonisolated func cancelInFlight(_ ticket: Int) {
+    /// `schedule(after:_:)` from another actor without waiting for the runtime (a stream
+    /// scheduling its pruning from a read): the action is added at once, the timer armed after.
+    nonisolated func scheduleDetached(after delay: Duration, _ work: @escaping @Sendable () async -> Void) -> Int {
+        let due = clock.now + delay
+        let ticket = delayed.withLock { actions in
+            let ticket = actions.takeTicket()
+            actions.add(ticket, due: due, inFlight: false, work)
+            return ticket
+        }
+        if !serial { Task { await self.armTimer() } }
+        return ticket
+    }
+
+    /// `cancel(_:)` without a hop (withdrawing needs only the lock): a handler's timeout, or a
+    /// `scheduleDetached` action from another actor.
+    nonisolated func cancelWithoutHop(_ ticket: Int) {
         delayed.withLock { $0.cancel(ticket) }
     }
 
     /// Makes the timer task sleep until the earliest due instant (a new one only when that
     /// instant is earlier than the one it sleeps until).
-    private func armTimer() {
+    func armTimer() {
         guard let next = nextDue else { return }
         if let timer, timer.until <= next { return }
         timer?.task.cancel()

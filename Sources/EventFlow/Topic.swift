@@ -46,6 +46,18 @@ public actor Topic {
         }
     }
 
+    /// SNS `CreateTopic`: the topic named `name`, created when there is none, the registered one
+    /// (with its subscriptions) when there is — SNS answers a create of an existing topic with
+    /// its ARN (EventFlow models no topic attributes, so there is nothing that could differ).
+    public static func create(name: String, runtime: EventFlowRuntime) throws(AWSError) -> Topic {
+        if let existing = runtime.topic(named: name) { return existing }
+        do { return try Topic(name: name, runtime: runtime) } catch {
+            // Created by another caller meanwhile.
+            guard let existing = runtime.topic(named: name) else { throw error }
+            return existing
+        }
+    }
+
     /// Subscribes; returns the subscription ARN (`<topic ARN>:<uuid>`).
     @discardableResult
     public func subscribe(_ s: Subscriber) -> String {

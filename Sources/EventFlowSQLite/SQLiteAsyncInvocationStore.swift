@@ -6,14 +6,9 @@ import GRDB
 /// one and writing its outbox messages to `queue_message` is one transaction. Writes go through
 /// the storage's commit batcher: several invocations' writes may share a transaction, and each
 /// call returns once its own has committed.
-final class SQLiteAsyncInvocationStore: AsyncInvocationStore {
-    private let database: DatabasePool
-    private let batcher: SQLiteCommitBatcher
-
-    init(database: DatabasePool, batcher: SQLiteCommitBatcher) {
-        self.database = database
-        self.batcher = batcher
-    }
+struct SQLiteAsyncInvocationStore: AsyncInvocationStore {
+    let database: DatabasePool
+    let batcher: SQLiteCommitBatcher
 
     var isDurable: Bool { true }
 

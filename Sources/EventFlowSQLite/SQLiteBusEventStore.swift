@@ -4,14 +4,9 @@ import GRDB
 /// Accepted events not routed yet in `bus_event`, one row per bus and event id, in acceptance
 /// order (`seq`). A PutEvents request's events are one write through the storage's commit
 /// batcher, and so is each removal after routing.
-final class SQLiteBusEventStore: BusEventStore {
-    private let database: DatabasePool
-    private let batcher: SQLiteCommitBatcher
-
-    init(database: DatabasePool, batcher: SQLiteCommitBatcher) {
-        self.database = database
-        self.batcher = batcher
-    }
+struct SQLiteBusEventStore: BusEventStore {
+    let database: DatabasePool
+    let batcher: SQLiteCommitBatcher
 
     nonisolated(nonsending) func accept(_ events: [StoredBusEvent]) async throws {
         let rows = events.map { ($0.bus, $0.id, $0.event.jsonText) }

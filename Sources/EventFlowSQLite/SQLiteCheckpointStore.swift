@@ -4,14 +4,9 @@ import GRDB
 /// Stream mappings' checkpoints in `mapping_checkpoint`, one row per mapping and shard. Saving
 /// one and writing its outbox messages to `queue_message` is one transaction, through the
 /// storage's commit batcher.
-final class SQLiteCheckpointStore: CheckpointStore {
-    private let database: DatabasePool
-    private let batcher: SQLiteCommitBatcher
-
-    init(database: DatabasePool, batcher: SQLiteCommitBatcher) {
-        self.database = database
-        self.batcher = batcher
-    }
+struct SQLiteCheckpointStore: CheckpointStore {
+    let database: DatabasePool
+    let batcher: SQLiteCommitBatcher
 
     func checkpoints(mapping: String) throws -> [Int: Int] {
         try database.read { db in

@@ -3,10 +3,8 @@ import GRDB
 
 /// Resources' definitions in `resource_definition`, one row per kind and key, each write its
 /// own transaction (definitions change rarely: on create, update and delete).
-final class SQLiteDefinitionStore: DefinitionStore {
-    private let database: DatabasePool
-
-    init(database: DatabasePool) { self.database = database }
+struct SQLiteDefinitionStore: DefinitionStore {
+    let database: DatabasePool
 
     func save(_ definition: StoredDefinition) throws {
         try database.write { db in

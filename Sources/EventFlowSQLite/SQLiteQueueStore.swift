@@ -5,14 +5,9 @@ import GRDB
 /// Queue messages in the `queue_message` table, in arrival order (`seq`). Instants are stored
 /// as microseconds since 1970; attributes as a JSON object. Sends go through the storage's
 /// commit batcher; receives, deletes and visibility changes are a transaction each.
-final class SQLiteQueueStore: QueueStore {
-    private let database: DatabasePool
-    private let batcher: SQLiteCommitBatcher
-
-    init(database: DatabasePool, batcher: SQLiteCommitBatcher) {
-        self.database = database
-        self.batcher = batcher
-    }
+struct SQLiteQueueStore: QueueStore {
+    let database: DatabasePool
+    let batcher: SQLiteCommitBatcher
 
     private static let columns =
         "seq, message_id, body, attributes, sent_at, visible_at, receive_count, receipt_handle, first_received_at"

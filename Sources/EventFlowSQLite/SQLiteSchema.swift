@@ -99,6 +99,18 @@ enum SQLiteSchema {
                     );
                     """)
         }
+        // v6 is another change's; this one stays v7 whatever lands first (append-only).
+        migrator.registerMigration("v7: stream prune horizons") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE stream_prune (
+                        stream TEXT NOT NULL,
+                        shard INTEGER NOT NULL,
+                        pruned_through INTEGER NOT NULL,
+                        PRIMARY KEY (stream, shard)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -55,6 +55,7 @@ public final class SQLiteStorage: RuntimeStorage {
             throw .cannotOpen(path: path, reason: String(describing: error))
         }
         batcher = SQLiteCommitBatcher(database: database, maxOperations: commits.maxOperations, maxDelay: commits.maxDelay)
+        // Each store is a struct of the pool and the batcher they share (memberwise inits).
         queues = SQLiteQueueStore(database: database, batcher: batcher)
         invocations = SQLiteAsyncInvocationStore(database: database, batcher: batcher)
         streams = SQLiteStreamStore(database: database, batcher: batcher)

@@ -3,17 +3,13 @@ import Foundation
 import GRDB
 
 /// Stream records in `stream_record` (data as a blob, arrival in microseconds since 1970,
-/// expired records kept with `expired = 1`), each stream's shard count and next sequence in
-/// `stream`. Appends go through the storage's commit batcher; retention is a transaction of its
-/// own when something expired.
-final class SQLiteStreamStore: StreamStore {
-    private let database: DatabasePool
-    private let batcher: SQLiteCommitBatcher
-
-    init(database: DatabasePool, batcher: SQLiteCommitBatcher) {
-        self.database = database
-        self.batcher = batcher
-    }
+/// expired records kept with `expired = 1` until pruned), each stream's shard count and next
+/// sequence in `stream`, each shard's highest pruned sequence in `stream_prune`. Appends go
+/// through the storage's commit batcher; retention and pruning are a transaction each when
+/// there is something to do (deleted rows' pages are reused, so the file stops growing).
+struct SQLiteStreamStore: StreamStore {
+    let database: DatabasePool
+    let batcher: SQLiteCommitBatcher
 
     private static let columns = "shard, seq, partition_key, data, change, arrived_at"
 
@@ -77,6 +73,43 @@ final class SQLiteStreamStore: StreamStore {
             try Int.fetchOne(
                 db, sql: "SELECT MIN(seq) FROM stream_record WHERE stream = ? AND expired = 0 AND arrived_at >= ?",
                 arguments: [stream, SQLiteQueueStore.micros(date)])
+        }
+    }
+
+    func prune(stream: String, shard: Int, below sequence: Int, orArrivedAtOrBefore cutoff: Date) throws -> Int {
+        let condition = "stream = ? AND shard = ? AND expired = 1 AND (seq < ? OR arrived_at <= ?)"
+        let arguments: StatementArguments = [stream, shard, sequence, SQLiteQueueStore.micros(cutoff)]
+        let through = try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM stream_record WHERE \(condition)", arguments: arguments)
+        }
+        guard let through else { return 0 }
+        return try database.write { db in
+            try db.execute(sql: "DELETE FROM stream_record WHERE \(condition)", arguments: arguments)
+            let deleted = db.changesCount
+            try db.execute(
+                sql: """
+                    INSERT INTO stream_prune (stream, shard, pruned_through) VALUES (?, ?, ?)
+                    ON CONFLICT (stream, shard) DO UPDATE SET pruned_through = MAX(pruned_through, excluded.pruned_through)
+                    """, arguments: [stream, shard, through])
+            return deleted
+        }
+    }
+
+    func prunedThrough(stream: String, shard: Int) throws -> Int {
+        try database.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT pruned_through FROM stream_prune WHERE stream = ? AND shard = ?", arguments: [stream, shard]) ?? 0
+        }
+    }
+
+    func oldestArrivals(stream: String) throws -> (unexpired: Date?, expired: Date?) {
+        try database.read { db in
+            let oldest = { (expired: Bool) throws -> Date? in
+                try Int64.fetchOne(
+                    db, sql: "SELECT MIN(arrived_at) FROM stream_record WHERE stream = ? AND expired = ?", arguments: [stream, expired]
+                ).map(SQLiteQueueStore.date)
+            }
+            return (try oldest(false), try oldest(true))
         }
     }
 

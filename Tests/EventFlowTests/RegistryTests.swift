@@ -45,12 +45,17 @@ struct RegistryTests {
         #expect(
             throws: AWSError(
                 .queueAlreadyExists,
-                "A queue already exists with the same name and a different value for attribute(s) (arn:aws:sqs:us-east-1:123456789012:q)")
+                "Queue q already exists with the same attributes; Queue.create(name:runtime:) returns it (an initialiser always makes a new queue)")
         ) { _ = try Queue(name: "q", runtime: rt) }
+        #expect(throws: AWSError(.queueAlreadyExists, "A queue already exists with the same name and a different value for attribute VisibilityTimeout")) {
+            _ = try Queue(name: "q", runtime: rt, visibilityTimeout: .seconds(31))
+        }
         _ = try Topic(name: "t", runtime: rt)
         #expect(throws: AWSError(.resourceAlreadyExists, "Topic t already exists.")) { _ = try Topic(name: "t", runtime: rt) }
         _ = try DataStream(kinesis: "s", runtime: rt)
-        #expect(throws: AWSError(.resourceAlreadyExists, "Stream s under account already exists.")) { _ = try DataStream(kinesis: "s", runtime: rt) }
+        #expect(throws: AWSError(.resourceInUse, "Stream s under account 123456789012 already exists.")) { _ = try DataStream(kinesis: "s", runtime: rt) }
+        _ = try DataStream(dynamoDBTable: "orders", runtime: rt)
+        #expect(throws: AWSError(.resourceInUse, "Table already exists: orders")) { _ = try DataStream(dynamoDBTable: "orders", runtime: rt) }
         // Names are per kind: a queue and a topic may share one.
         _ = try Topic(name: "q", runtime: rt)
     }

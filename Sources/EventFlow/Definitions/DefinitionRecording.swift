@@ -28,3 +28,15 @@ extension EventFlowRuntime {
         }
     }
 }
+
+extension EventFlowRuntime {
+    /// The label of the DynamoDB stream of `table` stored in its definition, if there is one: a
+    /// stream created again on the same storage keeps its ARN. A definition that cannot be read
+    /// gives none (the stream gets a new label; `restore()` reports the unreadable definition).
+    nonisolated func storedStreamLabel(_ table: String) -> String? {
+        guard let stored = try? storage.definitions.definitions().first(where: { $0.kind == .stream && $0.key == table }),
+            let definition = try? decode(StreamDefinition.self, stored), definition.kind == "dynamodb"
+        else { return nil }
+        return definition.label
+    }
+}

@@ -1,6 +1,6 @@
 /// Another resource a definition refers to (a rule's target, a destination, a mapping's source),
-/// by kind and name: resolved through the runtime's registry at restore. Names rather than ARNs,
-/// because a DynamoDB stream's ARN carries the time its runtime started.
+/// by kind and name: resolved through the runtime's registry at restore (names are what the
+/// registry and the stored definitions are keyed by).
 struct DefinitionReference: Codable, Equatable, Sendable, CustomStringConvertible {
     var kind: ResourceRegistry.Kind
     var name: String

@@ -17,9 +17,10 @@ extension EventFlowRuntime {
     /// Contract: restore creates every stored resource that is not registered yet; a resource
     /// the program created before (same name, or same mapping UUID) keeps the program's
     /// settings. After restore, look resources up (`queue(named:)`, `bus(named:)`,
-    /// `stream(named:)`, `eventSourceMappings`) rather than creating them again: creating one
-    /// again is "already exists", as before. Closure targets are not stored: the report lists
-    /// them, and the program puts them again with `putTargets`.
+    /// `stream(named:)`, `eventSourceMappings`), or get them with `Queue.create` and
+    /// `Topic.create`, which return the registered one when its attributes match; creating a
+    /// bus or stream again is "already exists", as on AWS. Closure targets are not stored: the
+    /// report lists them, and the program puts them again with `putTargets`.
     @discardableResult
     public func restore() async throws(AWSError) -> RestoreReport {
         let stored: [StoredDefinition]
@@ -100,7 +101,7 @@ extension EventFlowRuntime {
             case "kinesis":
                 _ = try DataStream(kinesis: s.name, runtime: self, shardCount: s.shardCount, retentionPeriod: s.retentionPeriod, persist: false)
             case "dynamodb":
-                _ = try DataStream(dynamoDBTable: s.name, runtime: self, shardCount: s.shardCount, persist: false)
+                _ = try DataStream(dynamoDBTable: s.name, runtime: self, shardCount: s.shardCount, label: s.label, persist: false)
             default:
                 throw DefinitionWait(description: "has the stream kind \"\(s.kind)\", which is neither kinesis nor dynamodb")
             }

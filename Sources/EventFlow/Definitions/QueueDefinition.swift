@@ -19,6 +19,8 @@ struct StreamDefinition: Codable, Equatable, Sendable {
     var name: String
     var shardCount: Int
     var retentionPeriod: Duration
+    /// DynamoDB: the stream label its ARN ends in (nil in definitions stored before labels were).
+    var label: String? = nil
 }
 
 /// A bus's stored settings (its rules are definitions of their own). The default bus is never

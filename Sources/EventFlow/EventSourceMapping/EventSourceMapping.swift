@@ -151,15 +151,16 @@ public actor EventSourceMapping {
         case .queue(let q):
             await q.addSendListener { [weak self] in await self?.pollQueue() }
         case .stream(let s):
-            let start: Int
-            switch settings.startingPosition {
-            case .trimHorizon: start = 0
-            case .latest: start = await s.nextSequenceValue
-            case .atTimestamp(let date):
-                start = await s.firstSequence(arrivedAtOrAfter: date)
+            var start: [Int: Int] = [:]
+            for shard in 0..<s.shardCount {
+                switch settings.startingPosition {
+                case .trimHorizon: start[shard] = await s.trimHorizon(shard: shard)
+                case .latest: start[shard] = await s.nextSequenceValue
+                case .atTimestamp(let date): start[shard] = await s.firstSequence(arrivedAtOrAfter: date)
+                }
             }
             savedCheckpoints = checkpoints
-            setLanes(shards: 0..<s.shardCount) { checkpoints[$0] ?? start }
+            setLanes(shards: 0..<s.shardCount) { checkpoints[$0] ?? start[$0]! }
             await s.addPutListener { [weak self] in await self?.pollStream() }
         }
         wake()

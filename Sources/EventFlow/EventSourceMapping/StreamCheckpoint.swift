@@ -9,6 +9,13 @@ extension EventSourceMapping {
         lanes.filter { $0.key.shard == shard }.map { $0.value.batches.first?.records.first?.sequence ?? $0.value.position }.min()
     }
 
+    /// Per shard, the oldest record a lane has not finished: the stream prunes none from there.
+    func shardPositions() -> [Int: Int] {
+        var positions: [Int: Int] = [:]
+        for shard in Set(lanes.keys.map(\.shard)) { positions[shard] = checkpoint(ofShard: shard) }
+        return positions
+    }
+
     /// Stores the shard's checkpoint if it moved, and `outbox` (a given-up batch's record for a
     /// queue) in the same transaction. False when the store failed (logged and recorded): the
     /// outbox was not written, and after a restart the shard resumes from its earlier checkpoint.

@@ -176,9 +176,14 @@ extension EventSourceMapping {
         let lane = lanes[key]!
         // Read in chunks: a lane needs only a batch's worth of its own records at a time.
         let chunk = max(64, 2 * settings.batchSize * settings.parallelizationFactor)
-        var (available, expired) = await stream.read(shard: key.shard, from: lane.position, limit: chunk)
+        let read = await stream.read(shard: key.shard, from: lane.position, limit: chunk)
+        var available = read.records
         var position = lane.position
-        for record in expired where laneOf(record) == key.lane {
+        if let pruned = read.pruned {
+            skipPruned(pruned, shard: key.shard, stream: stream)
+            position = pruned.upperBound + 1
+        }
+        for record in read.expired where laneOf(record) == key.lane {
             statistics.recordsExpired += 1
             position = max(position, record.sequence + 1)
             runtime.logger.warning(
@@ -207,7 +212,7 @@ extension EventSourceMapping {
             }
             lastRead = available.last!.sequence
             if available.count < chunk { break }
-            (available, _) = await stream.read(shard: key.shard, from: available.last!.sequence + 1, limit: chunk)
+            available = await stream.read(shard: key.shard, from: available.last!.sequence + 1, limit: chunk).records
         }
         if batch.isEmpty {
             statistics.recordsFilteredOut += filtered
@@ -224,6 +229,20 @@ extension EventSourceMapping {
         }
         lanes[key]!.windowDeadline = nil
         return PendingBatch(records: batch, scanEnd: scanEnd, filteredOut: filtered)
+    }
+
+    /// A lane at records the stream has deleted (a mapping paused past their grace, or restored
+    /// with a checkpoint before them) continues after them. How many of them were this lane's
+    /// is not known any more: the skip is logged and recorded, not counted. Lambda sends no
+    /// on-failure record for them either: it never read them.
+    private func skipPruned(_ pruned: ClosedRange<Int>, shard: Int, stream: DataStream) {
+        let from = DataStream.sequenceNumber(pruned.lowerBound)
+        let through = DataStream.sequenceNumber(pruned.upperBound)
+        let what = "records of \(stream.shardId(shard)) of \(stream.name) from sequence number \(from) through \(through)"
+        runtime.record(.dropped, resource: uuid, id: stream.arn, reason: "\(what) were pruned before processing")
+        runtime.logger.warning(
+            "\(function.name): \(what) were pruned (past the stream's retention) before processing; continuing with the oldest record left",
+            metadata: ["function": "\(function.name)", "stream": "\(stream.name)", "mapping": "\(uuid)"])
     }
 
     private func filterView(_ record: DataStream.Record, stream: DataStream) -> JSONValue {

@@ -35,7 +35,7 @@ extension LambdaFunction {
             if result.set(.failure(FunctionTimeout(requestId: requestId, timeout: timeout))) { work.cancel() }
         }
         let outcome = await result.value()
-        runtime.cancelInFlight(ticket)
+        runtime.cancelWithoutHop(ticket)
         return outcome
     }
 

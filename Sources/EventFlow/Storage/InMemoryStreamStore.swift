@@ -3,13 +3,15 @@ import Foundation
 import Synchronization
 
 /// Stream records in memory, per shard a deque of unexpired records (retention removes from the
-/// front) and a list of the expired ones. Lost when the process ends.
+/// front) and a deque of the expired ones (pruning removes from the front). Lost when the
+/// process ends.
 public final class InMemoryStreamStore: StreamStore {
     private struct Stream {
         var kind: String
         var nextSequence = 1
         var live: [Deque<StoredStreamRecord>]
-        var expired: [[StoredStreamRecord]]
+        var expired: [Deque<StoredStreamRecord>]
+        var prunedThrough: [Int]
     }
 
     private let streams = Mutex<[String: Stream]>([:])
@@ -26,7 +28,8 @@ public final class InMemoryStreamStore: StreamStore {
                 return s.nextSequence
             }
             all[stream] = Stream(
-                kind: kind, live: Array(repeating: [], count: shardCount), expired: Array(repeating: [], count: shardCount))
+                kind: kind, live: Array(repeating: [], count: shardCount), expired: Array(repeating: [], count: shardCount),
+                prunedThrough: Array(repeating: 0, count: shardCount))
             return 1
         }
     }
@@ -80,6 +83,28 @@ public final class InMemoryStreamStore: StreamStore {
 
     public func firstSequence(stream: String, arrivedAtOrAfter date: Date) -> Int? {
         streams.withLock { all in all[stream]?.live.joined().filter { $0.arrivedAt >= date }.map(\.sequence).min() }
+    }
+
+    public func prune(stream: String, shard: Int, below sequence: Int, orArrivedAtOrBefore cutoff: Date) -> Int {
+        streams.withLock { all in
+            var count = 0
+            while let first = all[stream]!.expired[shard].first, first.sequence < sequence || first.arrivedAt <= cutoff {
+                all[stream]!.prunedThrough[shard] = all[stream]!.expired[shard].removeFirst().sequence
+                count += 1
+            }
+            return count
+        }
+    }
+
+    public func prunedThrough(stream: String, shard: Int) -> Int {
+        streams.withLock { all in all[stream]?.prunedThrough[shard] ?? 0 }
+    }
+
+    public func oldestArrivals(stream: String) -> (unexpired: Date?, expired: Date?) {
+        streams.withLock { all in
+            guard let s = all[stream] else { return (nil, nil) }
+            return (s.live.compactMap(\.first?.arrivedAt).min(), s.expired.compactMap(\.first?.arrivedAt).min())
+        }
     }
 
     /// Binary search: the first position whose record has a sequence at or after `sequence`.

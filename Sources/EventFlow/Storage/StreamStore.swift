@@ -41,8 +41,9 @@ public enum StreamStoreError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 /// Where streams keep their records per shard, the next sequence number and what retention
-/// removed. Records of a shard are in sequence order. Expired records stay, marked expired, so
-/// that mappings that had not read them can count them (never a silent loss).
+/// removed. Records of a shard are in sequence order. Retention first marks records expired (no
+/// longer readable; kept so that mappings that had not read them count them, never a silent
+/// loss), then `prune` deletes them, and the shard remembers the highest sequence it deleted.
 public protocol StreamStore: Sendable {
     /// Finds the stream (`kind` e.g. "kinesis", with `shardCount` shards) or creates it empty;
     /// returns the next sequence number to give a record (1 for a new stream). A stream stored
@@ -63,4 +64,13 @@ public protocol StreamStore: Sendable {
     func records(stream: String, expired: Bool) throws -> [StoredStreamRecord]
     /// The lowest sequence of an unexpired record that arrived at or after `date`.
     func firstSequence(stream: String, arrivedAtOrAfter date: Date) throws -> Int?
+    /// Deletes the expired records of a shard whose sequence is below `sequence` or that arrived
+    /// at or before `cutoff` (expired records are the oldest of their shard, so what goes is the
+    /// start of the shard), and moves the shard's `prunedThrough` to the highest sequence
+    /// deleted, in one transaction. Returns how many it deleted.
+    func prune(stream: String, shard: Int, below sequence: Int, orArrivedAtOrBefore cutoff: Date) throws -> Int
+    /// The highest sequence `prune` deleted from the shard (0 when it deleted none).
+    func prunedThrough(stream: String, shard: Int) throws -> Int
+    /// When the oldest unexpired record and the oldest expired one of the stream arrived.
+    func oldestArrivals(stream: String) throws -> (unexpired: Date?, expired: Date?)
 }
