@@ -1,6 +1,7 @@
 import EventFlow
 import Foundation
 import GRDB
+import Synchronization
 
 /// Accepted asynchronous invocations in the `async_invocation` table until they end; ending
 /// one and writing its outbox messages to `queue_message` is one transaction. Writes go through
@@ -9,6 +10,8 @@ import GRDB
 struct SQLiteAsyncInvocationStore: AsyncInvocationStore {
     let database: DatabasePool
     let batcher: SQLiteCommitBatcher
+    /// Attempt starts queued and not written yet (see `noteStarted`).
+    let unwrittenStarts = UnwrittenStarts()
 
     var isDurable: Bool { true }
 
@@ -36,7 +39,12 @@ struct SQLiteAsyncInvocationStore: AsyncInvocationStore {
     }
 
     func noteStarted(requestId: String, attempt: Int, failed: @escaping @Sendable (any Error) -> Void) {
+        let starts = unwrittenStarts
+        starts.add(requestId)
         batcher.submit(failed: failed) { db in
+            // The invocation's end or retry already queued (a quick handler) writes what the
+            // note would: the row's end, or its started attempts; the note is skipped.
+            guard starts.take(requestId) else { return }
             try db.run("UPDATE async_invocation SET started_attempts = MAX(started_attempts, ?) WHERE request_id = ?") { b in
                 b.int(1, attempt)
                 b.text(2, requestId)
@@ -45,6 +53,7 @@ struct SQLiteAsyncInvocationStore: AsyncInvocationStore {
     }
 
     nonisolated(nonsending) func update(_ i: StoredInvocation) async throws {
+        _ = unwrittenStarts.take(i.requestId)
         try await batcher.perform { db in
             try db.run("""
                 UPDATE async_invocation SET attempts = ?, started_attempts = MAX(started_attempts, ?), due_at = ?, last_response = ?,
@@ -63,6 +72,7 @@ struct SQLiteAsyncInvocationStore: AsyncInvocationStore {
     }
 
     nonisolated(nonsending) func complete(requestId: String, outbox: [OutboxMessage]) async throws {
+        _ = unwrittenStarts.take(requestId)
         try await batcher.perform { db in
             try db.run("DELETE FROM async_invocation WHERE request_id = ?") { $0.text(1, requestId) }
             for m in outbox { try SQLiteQueueStore.insert(m.message, queue: m.queue, db) }
@@ -96,4 +106,16 @@ struct SQLiteAsyncInvocationStore: AsyncInvocationStore {
             return out
         }
     }
+}
+
+/// Request ids whose attempt-start note is queued and not written: a note still unwritten when
+/// the invocation's end or retry is queued is not needed (those are queued after it, so they
+/// commit in the same transaction or the next).
+final class UnwrittenStarts: Sendable {
+    private let ids = Mutex(Set<String>())
+
+    func add(_ requestId: String) { _ = ids.withLock { $0.insert(requestId) } }
+
+    /// Removes `requestId`; whether it was there.
+    func take(_ requestId: String) -> Bool { ids.withLock { $0.remove(requestId) != nil } }
 }

@@ -29,7 +29,7 @@ extension LambdaFunction {
             }
         }
         counter("AsyncEventsReceived").increment()
-        runtime.record(.accepted, resource: "\(functionArn):\(qualifier)", id: event.requestId)
+        runtime.record(.accepted, resource: qualifiedArn(qualifier), id: event.requestId)
         for _ in 0..<(duplicateDeliveries ? 2 : 1) { queue(event) }
     }
 
@@ -110,7 +110,7 @@ extension LambdaFunction {
         }
         counter("Invocations").increment()
         let context = InvocationContext(
-            requestId: event.requestId, invokedFunctionArn: "\(functionArn):\(event.qualifier)", attempt: event.attempts,
+            requestId: event.requestId, invokedFunctionArn: qualifiedArn(event.qualifier), attempt: event.attempts,
             runtime: runtime)
         let result = await execute(event.payload, context)
         releaseExecution()
@@ -147,7 +147,7 @@ extension LambdaFunction {
     /// logged drop that names the last error.
     func finish(_ event: QueuedEvent, condition: InvocationRecord.Condition, config: EventInvokeConfig) async {
         let zeroConcurrency = condition == .zeroReservedConcurrency
-        let qualifiedArn = "\(functionArn):\(event.qualifier)"
+        let qualifiedArn = self.qualifiedArn(event.qualifier)
         let record = InvocationRecord.make(
             timestamp: runtime.clock.date(at: runtime.clock.now), requestId: event.requestId, functionArn: qualifiedArn,
             condition: condition, invokeCount: zeroConcurrency ? 0 : event.attempts, requestPayload: event.payload,
@@ -264,7 +264,7 @@ extension LambdaFunction {
                     "resuming an invocation whose attempt \(s.startedAttempts) was interrupted; its handler runs again",
                     metadata: ["function": "\(functionArn)", "requestId": "\(s.requestId)"])
             }
-            runtime.record(.accepted, resource: "\(functionArn):\(s.qualifier)", id: s.requestId, reason: "resumed from storage")
+            runtime.record(.accepted, resource: qualifiedArn(s.qualifier), id: s.requestId, reason: "resumed from storage")
             let wait = runtime.clock.offset(of: s.dueAt) - runtime.clock.now
             if wait <= .zero {
                 queue(event)

@@ -60,14 +60,14 @@ extension LambdaFunction {
 final class ResultSlot: Sendable {
     private struct State {
         var result: Result<JSONValue, any Error>?
-        var waiter: CheckedContinuation<Void, Never>?
+        var waiter: UnsafeContinuation<Void, Never>?
     }
     private let state = Mutex(State())
 
     /// Stores `r` unless a result is already there; returns whether it was stored.
     @discardableResult
     func set(_ r: Result<JSONValue, any Error>) -> Bool {
-        let (first, waiter) = state.withLock { s -> (Bool, CheckedContinuation<Void, Never>?) in
+        let (first, waiter) = state.withLock { s -> (Bool, UnsafeContinuation<Void, Never>?) in
             guard s.result == nil else { return (false, nil) }
             s.result = r
             defer { s.waiter = nil }
@@ -78,7 +78,8 @@ final class ResultSlot: Sendable {
     }
 
     func value() async -> Result<JSONValue, any Error> {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+        // Unsafe (unchecked) saves an allocation per attempt; `set` resumes the one waiter once.
+        await withUnsafeContinuation { (c: UnsafeContinuation<Void, Never>) in
             let ready = state.withLock { s -> Bool in
                 if s.result != nil { return true }
                 s.waiter = c

@@ -58,7 +58,7 @@ extension LambdaFunction {
         defer { releaseExecution() }
         counter("Invocations").increment()
         let context = InvocationContext(
-            requestId: requestId, invokedFunctionArn: "\(functionArn):\(qualifier)", attempt: 1, runtime: runtime)
+            requestId: requestId, invokedFunctionArn: qualifiedArn(qualifier), attempt: 1, runtime: runtime)
         var result = await execute(payload, context)
         if case .success(let response) = result, JSONSize.of(response) > maxSyncPayloadBytes {
             result = .failure(ResponseTooLarge())

@@ -16,6 +16,8 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
 
     public nonisolated let name: String
     public nonisolated let functionArn: String
+    /// `functionArn` qualified with `$LATEST`, made once (most invocations name it).
+    nonisolated let latestArn: String
     nonisolated let runtime: EventFlowRuntime
     let handler: Handler
 
@@ -63,6 +65,7 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
         try Self.validateTimeout(timeout)
         self.name = name
         self.functionArn = runtime.arn("lambda", "function:\(name)")
+        self.latestArn = functionArn + ":$LATEST"
         self.runtime = runtime
         self.handler = handler
         self.reservedConcurrency = reservedConcurrency
@@ -139,5 +142,12 @@ public actor LambdaFunction<Payload: Codable & Sendable, Response: Codable & Sen
 
     func counter(_ metric: String) -> Counter {
         counters.counter(metric) { Counter(label: metric, dimensions: [("FunctionName", name)], factory: runtime.metrics) }
+    }
+}
+
+extension LambdaFunction {
+    /// The function's ARN with `qualifier` ("…:function:name:$LATEST", "…:name:prod").
+    nonisolated func qualifiedArn(_ qualifier: String) -> String {
+        qualifier == "$LATEST" ? latestArn : "\(functionArn):\(qualifier)"
     }
 }
