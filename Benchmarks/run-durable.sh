@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Durable asynchronous invocations end to end (accept -> handler -> success or failure record in a
-# queue), through the DurableWorker example the crash tests kill: in memory, on SQLite with one
-# transaction per write, and on SQLite with batched commits (the default); then a start-up with
-# 100,000 stored pending invocations, and the database's bytes per settled invocation.
+# queue), through the DurableWorker example the crash tests kill. First the issue's measure: on one
+# core (`taskset -c 0`), every attempt succeeding and no per-step output (`bench`), in memory and on
+# SQLite with batched commits, three runs each. Then the crash tests' mix (retries, failure
+# records, a line per step; `invoke`) on both cores: in memory, on SQLite with one transaction per
+# write, and batched; then a start-up with 100,000 stored pending invocations, and the database's
+# bytes per settled invocation.
 #
 #   Benchmarks/run-durable.sh [N] [IN_FLIGHT] [PENDING]     (defaults 20000 256 100000)
 #
@@ -35,6 +38,15 @@ bytes() { # the database file and its WAL, in bytes
     for f in "$DIR/$1" "$DIR/$1-wal"; do [ -f "$f" ] && total=$((total + $(stat -c %s "$f"))); done
     echo $total
 }
+
+for run in 1 2 3; do
+    fresh bench.db
+    DURABLE_STORAGE=memory timed "one core, in memory, all succeed (run $run): $N invocations, $IN_FLIGHT in flight" \
+        taskset -c 0 "$WORKER" "$DIR/bench.db" bench 0 "$N" "$IN_FLIGHT"
+    fresh bench.db
+    timed "one core, SQLite batched, all succeed (run $run): $N invocations, $IN_FLIGHT in flight" \
+        taskset -c 0 "$WORKER" "$DIR/bench.db" bench 0 "$N" "$IN_FLIGHT"
+done
 
 fresh memory.db
 DURABLE_STORAGE=memory timed "in memory: $N invocations, $IN_FLIGHT in flight" "$WORKER" "$DIR/memory.db" invoke 0 "$N" "$IN_FLIGHT"
