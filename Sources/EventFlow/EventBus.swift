@@ -9,7 +9,7 @@ public actor EventBus {
     public nonisolated let arn: String
     nonisolated let runtime: EventFlowRuntime
     private nonisolated let matcher = EventMatcher()
-    private var rules: [String: Rule] = [:]
+    private(set) var rules: [String: Rule] = [:]
     /// MatchedEvents counters by rule name.
     private var matchedCounters = CounterCache()
 
@@ -33,14 +33,16 @@ public actor EventBus {
 
     private func dropStream(_ id: Int) { history.removeStream(id) }
 
-    /// Target deliveries that failed (a queue rejecting the message, for example).
-    public private(set) var failedTargetDeliveries = 0
+    /// Target delivery attempts that failed (a queue rejecting the message, for example).
+    public internal(set) var failedTargetDeliveries = 0
     /// Accepted events not routed yet, in order, each with its id (read once, on acceptance);
     /// `redelivered`: stored by an earlier process. One action routes them.
     private var unrouted = Deque<(event: JSONValue, id: String, redelivered: Bool)>()
     private var routing = false
     /// Ids of the stored events this process accepted or took from the store, until routed.
     var inProcess: Set<String> = []
+    /// Keys of the stored deliveries this process made or took from the store, until they end.
+    var deliveriesInProcess: Set<TargetDeliveryKey> = []
     /// Set once the events an earlier process stored were taken (`resumeFromStore()`).
     var resumedFromStore = false
 
@@ -120,9 +122,11 @@ public actor EventBus {
     /// A typed source's `pipe`: the first creates the rule, later ones from the same source add
     /// a target (up to five); a rule of that name from anywhere else is an error, since a
     /// source's id is its rule's name and names are unique per bus.
-    func pipeSource(_ name: String, owner: SourceOwner, pattern: EventPattern, target: Target.Kind) throws(AWSError) {
+    func pipeSource(_ name: String, owner: SourceOwner, pattern: EventPattern, target: Target) throws(AWSError) {
+        var target = target
         guard let existing = rules[name] else {
-            try putRule(name, pattern: pattern, targets: [Target(id: "\(name)-target", target)], owner: owner, persist: false)
+            target.id = "\(name)-target"
+            try putRule(name, pattern: pattern, targets: [target], owner: owner, persist: false)
             return
         }
         guard existing.owner == owner else {
@@ -130,7 +134,8 @@ public actor EventBus {
                 .resourceAlreadyExists,
                 "Rule \(name) already exists on EventBus \(self.name): source ids name rules and must be unique per bus")
         }
-        try putTargets(rule: name, [Target(id: "\(name)-target-\(existing.targets.count + 1)", target)])
+        target.id = "\(name)-target-\(existing.targets.count + 1)"
+        try putTargets(rule: name, [target])
     }
 
     public func putRule(
@@ -168,9 +173,15 @@ public actor EventBus {
         guard targets.count <= Self.maxTargetsPerRule else {
             throw AWSError(.limitExceeded, "The requested resource exceeds the maximum number allowed.")
         }
-        for t in targets {
+        for (i, t) in targets.enumerated() {
             if case .bus = t.kind, case .event = t.input {} else if case .bus = t.kind {
                 throw AWSError(.validation, "Event bus rule target does not support target input.")
+            }
+            try t.retryPolicy.check(member: "targets.\(i + 1).member")
+            if let dlq = t.deadLetterConfig, dlq.queue.runtime !== runtime {
+                // Not an AWS text (EventBridge cannot tell): a queue of another runtime is another account's.
+                throw AWSError(
+                    .validation, "The dead-letter queue \(dlq.arn) of target \(t.id) belongs to another EventFlowRuntime; use a queue of this one.")
             }
         }
     }
@@ -253,18 +264,22 @@ public actor EventBus {
         runtime.performSoon { await self.routeQueued() }
     }
 
+    /// Routes the queued events in order: each event's deliveries replace it in the store, then
+    /// each target gets its first attempt (retries are scheduled work).
     private func routeQueued() async {
         while let next = unrouted.popFirst() {
-            await route(next.event, id: next.id, redelivered: next.redelivered)
-            await removeRouted(next.id)
+            let deliveries = route(next.event, id: next.id, redelivered: next.redelivered)
+            await storeRouted(next.id, deliveries)
+            for d in deliveries { await attempt(d) }
         }
         routing = false
     }
 
-    /// Sends an accepted event (its id given) to every target of every matching rule.
-    private func route(_ event: JSONValue, id: String, redelivered: Bool) async {
+    /// The deliveries an accepted event (its id given) owes to every target of every matching rule.
+    private func route(_ event: JSONValue, id: String, redelivered: Bool) -> [PendingDelivery] {
         var routed = false
         defer { if redelivered && !routed { reportUnroutable(id) } }
+        var deliveries: [PendingDelivery] = []
         for name in matcher.matches(event: event) {
             guard let rule = rules[name], rule.state.routes else { continue }
             routed = true
@@ -281,11 +296,13 @@ public actor EventBus {
                     skipClosure(id, rule: rule, target: target)
                     continue
                 }
-                let delivered = await runtime.deliver(
-                    Delivery(.json(target.kind.isBus ? event : input)), to: target.kind.deliveryTarget, from: rule.arn, id: id, rule: name)
-                if !delivered { failedTargetDeliveries += 1 }
+                deliveries.append(
+                    PendingDelivery(
+                        event: event, id: id, input: target.kind.isBus ? event : input, rule: rule, target: target, bus: self.name,
+                        now: runtime.clock.now))
             }
         }
+        return deliveries
     }
 
     /// An event forwarded from another bus: kept as it is and routed here.
