@@ -99,6 +99,7 @@ public actor EventBus {
             throw AWSError(.validation, "1 validation error detected: Value '\(name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
         }
         try Self.checkDescription(description)
+        try checkRetryPolicies(targets)
         try checkTargets(targets)
         let rule = Rule(
             name: name, owner: owner, arn: ruleArn(name), pattern: pattern, targets: targets, description: description, state: state)
@@ -147,6 +148,7 @@ public actor EventBus {
     /// Adds targets to an existing rule (at most five in all) and stores the rule's definition.
     public func putTargets(rule name: String, _ targets: [Target]) throws(EventBusError) {
         var rule = try existingRule(name)
+        try checkRetryPolicies(targets)
         let merged = rule.targets.filter { t in !targets.contains { $0.id == t.id } } + targets
         try checkTargets(merged)
         rule.targets = merged
@@ -169,15 +171,19 @@ public actor EventBus {
         rules[name] = rule
     }
 
+    /// The retry policies of a request's targets, each named by its place in the request.
+    private func checkRetryPolicies(_ targets: [Target]) throws(EventBusError) {
+        for (i, t) in targets.enumerated() { try t.retryPolicy.check(member: "targets.\(i + 1).member") }
+    }
+
     private func checkTargets(_ targets: [Target]) throws(EventBusError) {
         guard targets.count <= Self.maxTargetsPerRule else {
             throw AWSError(.limitExceeded, "The requested resource exceeds the maximum number allowed.")
         }
-        for (i, t) in targets.enumerated() {
+        for t in targets {
             if case .bus = t.kind, case .event = t.input {} else if case .bus = t.kind {
                 throw AWSError(.validation, "Event bus rule target does not support target input.")
             }
-            try t.retryPolicy.check(member: "targets.\(i + 1).member")
             if let dlq = t.deadLetterConfig, dlq.queue.runtime !== runtime {
                 // Not an AWS text (EventBridge cannot tell): a queue of another runtime is another account's.
                 throw AWSError(

@@ -90,7 +90,7 @@ extension EventBus {
     private func giveUp(_ d: PendingDelivery, _ failure: TargetFailure, condition: String?) async {
         counter("FailedInvocations", rule: d.key.rule).increment()
         let why =
-            condition.map { "\($0) exhausted after \(d.attempts) attempts; last error \(failure.errorCode): \(failure.message)" }
+            condition.map { "\($0) exhausted after \(d.attempts) attempt\(d.attempts == 1 ? "" : "s"); last error \(failure.errorCode): \(failure.message)" }
             ?? "\(failure.errorCode) is not retried: \(failure.message)"
         guard let dlq = d.deadLetter else {
             let missing = d.missingDeadLetter.map { "its dead-letter queue \($0) does not exist" } ?? "no dead-letter queue"
