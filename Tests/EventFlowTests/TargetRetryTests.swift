@@ -12,6 +12,21 @@ struct TargetRetryTests {
     static let ruleArn = "arn:aws:events:us-east-1:123456789012:rule/orders/all"
     static let eventId = "00000000-0000-4000-8000-000000000001"
 
+    /// A bus "orders" whose rule "all" sends to a target "f" that is always throttled, with a
+    /// dead-letter queue "dlq", after one event was put.
+    static func throttled(
+        _ h: Harness, _ policy: Target.RetryPolicy, input: TargetInput = .event
+    ) async throws -> (bus: EventBus, flaky: FlakyTarget, dlq: Queue) {
+        let dlq = try Queue(name: "dlq", runtime: h.runtime)
+        let flaky = FlakyTarget("flaky", runtime: h.runtime)
+        let bus = try EventBus(name: "orders", runtime: h.runtime)
+        try await bus.putRule(
+            "all", pattern: Self.pattern,
+            targets: [Target(id: "f", .function(flaky), input: input, retryPolicy: policy, deadLetterConfig: .init(dlq))])
+        _ = try await bus.putEvents([Self.entry])
+        return (bus, flaky, dlq)
+    }
+
     @Test("PutTargets' RetryPolicy limits, with AWS's validation texts naming the member; nothing is changed")
     func validation() async throws {
         let h = Harness()
@@ -44,13 +59,7 @@ struct TargetRetryTests {
     func retriesThenDeadLetter(store: StoreKind) async throws {
         let metrics = TestMetrics()
         let h = try Harness(store: store, metrics: metrics)
-        let dlq = try Queue(name: "dlq", runtime: h.runtime)
-        let flaky = FlakyTarget("flaky", runtime: h.runtime)
-        let bus = try EventBus(name: "orders", runtime: h.runtime)
-        try await bus.putRule(
-            "all", pattern: Self.pattern,
-            targets: [Target(id: "f", .function(flaky), input: .path("$.detail"), retryPolicy: .init(maximumRetryAttempts: 4), deadLetterConfig: .init(dlq))])
-        _ = try await bus.putEvents([Self.entry])
+        let (bus, flaky, dlq) = try await Self.throttled(h, .init(maximumRetryAttempts: 4), input: .path("$.detail"))
         await h.settle()
         #expect(flaky.calls == [0])
         let stored = try h.runtime.storage.busEvents.pendingDeliveries(bus: "orders")
@@ -93,11 +102,7 @@ struct TargetRetryTests {
     @Test("with the default policy a failing target is tried 186 times within 24 hours of virtual time", arguments: StoreKind.allCases)
     func dayOfRetries(store: StoreKind) async throws {
         let h = try Harness(store: store)
-        let dlq = try Queue(name: "dlq", runtime: h.runtime)
-        let flaky = FlakyTarget("flaky", runtime: h.runtime)
-        let bus = try EventBus(name: "orders", runtime: h.runtime)
-        try await bus.putRule("all", pattern: Self.pattern, targets: [Target(id: "f", .function(flaky), deadLetterConfig: .init(dlq))])
-        _ = try await bus.putEvents([Self.entry])
+        let (_, flaky, dlq) = try await Self.throttled(h, .init())
         let started = ContinuousClock.now
         await h.advance(by: .seconds(86_400))
         let took = ContinuousClock.now - started
@@ -119,13 +124,7 @@ struct TargetRetryTests {
     @Test("MaximumEventAgeInSeconds ends the retries before a retry that would come too late", arguments: StoreKind.allCases)
     func eventAge(store: StoreKind) async throws {
         let h = try Harness(store: store)
-        let dlq = try Queue(name: "dlq", runtime: h.runtime)
-        let flaky = FlakyTarget("flaky", runtime: h.runtime)
-        let bus = try EventBus(name: "orders", runtime: h.runtime)
-        try await bus.putRule(
-            "all", pattern: Self.pattern,
-            targets: [Target(id: "f", .function(flaky), retryPolicy: .init(maximumEventAgeInSeconds: 60), deadLetterConfig: .init(dlq))])
-        _ = try await bus.putEvents([Self.entry])
+        let (_, flaky, dlq) = try await Self.throttled(h, .init(maximumEventAgeInSeconds: 60))
         await h.advance(by: .seconds(600))
         #expect(flaky.calls == Self.ageInstants)
         let dead = await dlq.messages
