@@ -17,9 +17,9 @@ extension EventBus {
         do {
             try await runtime.storage.busEvents.routed(bus: name, id: id, deliveries: stored)
         } catch {
+            let message = "could not store the target deliveries of the routed event \(id) on event bus \(name): \(error)"
             runtime.reportStorageFailure(
-                "could not store the target deliveries of the routed event \(id) on event bus \(name): \(error); it is routed again at the next start",
-                resource: arn, id: id, metadata: ["bus": "\(name)", "id": "\(id)"])
+                "\(message); it is routed again at the next start", resource: arn, id: id, metadata: ["bus": "\(name)", "id": "\(id)"])
         }
     }
 
@@ -89,9 +89,9 @@ extension EventBus {
     /// the dead-letter queue with EventBridge's attributes, or a recorded drop.
     private func giveUp(_ d: PendingDelivery, _ failure: TargetFailure, condition: String?) async {
         counter("FailedInvocations", rule: d.key.rule).increment()
-        let why =
-            condition.map { "\($0) exhausted after \(d.attempts) attempt\(d.attempts == 1 ? "" : "s"); last error \(failure.errorCode): \(failure.message)" }
-            ?? "\(failure.errorCode) is not retried: \(failure.message)"
+        let error = "\(failure.errorCode): \(failure.message)"
+        let attempts = "\(d.attempts) attempt\(d.attempts == 1 ? "" : "s")"
+        let why = condition.map { "\($0) exhausted after \(attempts); last error \(error)" } ?? "\(failure.errorCode) is not retried: \(failure.message)"
         guard let dlq = d.deadLetter else {
             let missing = d.missingDeadLetter.map { "its dead-letter queue \($0) does not exist" } ?? "no dead-letter queue"
             drop(d, reason: "\(why) (\(missing))")
@@ -112,7 +112,8 @@ extension EventBus {
             guard await end(d, outbox: [message]) else { return }
             counter("InvocationsSentToDlq", rule: d.key.rule).increment()
             await dlq.arrivedFromOutbox(message.message.messageId)
-            runtime.record(.delivered, resource: d.ruleArn, id: d.key.eventId, rule: d.key.rule, target: dlq.arn, reason: "dead-letter queue: \(why)")
+            runtime.record(
+                .delivered, resource: d.ruleArn, id: d.key.eventId, rule: d.key.rule, target: dlq.arn, reason: "dead-letter queue: \(why)")
         }
     }
 
