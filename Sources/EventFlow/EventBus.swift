@@ -79,7 +79,8 @@ public actor EventBus {
     // MARK: rules
 
     /// Creates or replaces a rule and stores its definition: the pattern and the targets that
-    /// are resources (queue, bus, function, topic) with their input. Closure targets
+    /// are resources (queue, bus, function, topic) with their input, retry policy and dead-letter
+    /// queue (see `EventBus+Delivery` for how deliveries are retried and stored). Closure targets
     /// (`.handler`) are code: not stored; after `EventFlowRuntime.restore()` put them again.
     /// A `DISABLED` rule matches no event until `enableRule`.
     public func putRule(

@@ -13,7 +13,9 @@ extension EventBus {
         let now = runtime.clock.now
         let stored = deliveries.compactMap { $0.stored(dueAt: now, clock: runtime.clock) }
         for s in stored { deliveriesInProcess.insert(s.key) }
-        inProcess.remove(id)
+        // Still "in process" until the write returns: a resume reading the store meanwhile must
+        // not route the event a second time.
+        defer { inProcess.remove(id) }
         do {
             try await runtime.storage.busEvents.routed(bus: name, id: id, deliveries: stored)
         } catch {

@@ -1,8 +1,9 @@
 /// A rule target's refusal as EventBridge classifies it: the `ERROR_CODE` its dead-letter
-/// messages carry (names from EventBridge's list of DLQ error codes) and whether it is retried.
-/// EventBridge retries only what may pass later (HTTP 5xx and 429: throttling, a target's
-/// internal failure, network trouble); a missing resource or a request the target can never take
-/// (too large, not valid) goes to the dead-letter queue, or is dropped, at once.
+/// messages carry (names from the user guide's list of DLQ error codes) and whether it is
+/// retried. EventBridge retries only what may pass later — HTTP 5xx and 429 (AWS Knowledge
+/// Center, "EventBridge FailedInvocation errors"): throttling, a target's internal failure; a
+/// missing resource or a request the target can never take (too large, not valid) goes to the
+/// dead-letter queue, or is dropped, at once (user guide, "Using dead-letter queues").
 struct TargetFailure: Sendable, Equatable {
     /// `ERROR_CODE`, e.g. "NO_RESOURCE", "THROTTLING", "INVALID_PARAMETER", "ERROR_FROM_TARGET".
     var errorCode: String
