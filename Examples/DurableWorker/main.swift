@@ -34,9 +34,11 @@ import Foundation
 //                                        puts "e-FROM" ... "e-(TO-1)" on the bus and works until
 //                                        the queue is empty (see FlowWorker.swift)
 //   DurableWorker FILE bus FROM TO       puts events {"n": FROM} ... on the bus "shop", whose rule
-//                                        sends each to the queue "bus-q" and the function "note",
-//                                        then works until nothing is pending (see BusWorker.swift)
-//   DurableWorker FILE bus-report        prints the event ids in "bus-q" and in "note"'s records
+//                                        sends each to the queue "bus-q", the function "note", a
+//                                        target that throttles once and a queue too small (to its
+//                                        DLQ), then works until nothing is pending (BusWorker.swift)
+//   DurableWorker FILE bus-report        prints the event ids in "bus-q", "note"'s records,
+//                                        "retried" and "bus-dlq"
 //
 // Each step is printed once it has happened ("sent m-3", "processed m-3", "deleted m-3"), so a
 // test that kills it at any moment knows what was acknowledged.

@@ -11,7 +11,8 @@ public struct Activity: Sendable, Equatable, CustomStringConvertible {
         case matched
         /// Something was handed to a target or destination (`target` is its ARN).
         case delivered
-        /// A delivery was refused (`reason` says why); the thing delivered is not retried.
+        /// A delivery was refused (`reason` says why). Rule targets retry as their `RetryPolicy`
+        /// says (one entry per attempt); anything else is not retried.
         case deliveryFailed
         /// A delivered value could not be decoded for a typed source or handler (`reason`).
         case decodeFailed

@@ -32,6 +32,15 @@ public struct DecodingFailure: Error, Sendable, CustomStringConvertible {
     public var description: String { "could not decode \(type): \(reason)" }
 }
 
+/// Why a target refused a delivery.
+struct DeliveryFailure: Sendable, Error {
+    var reason: String
+    var isSize = false
+    var decode = false
+    /// The target's AWS error, if it threw one.
+    var code: AWSError.Code?
+}
+
 /// One thing to hand over, and how.
 struct Delivery: Sendable {
     enum Body: Sendable {
@@ -85,11 +94,7 @@ extension EventFlowRuntime {
     nonisolated func deliver(
         _ delivery: Delivery, to target: DeliveryTarget, from source: String, id: String, rule: String? = nil
     ) async -> Bool {
-        var failure = await attempt(delivery.body, delivery, to: target)
-        if let f = failure, f.isSize, let fallback = delivery.fallback {
-            failure = await attempt(fallback, delivery, to: target)
-        }
-        guard let failure else {
+        guard let failure = await handOver(delivery, to: target) else {
             record(.delivered, resource: source, id: id, rule: rule, target: target.arn)
             return true
         }
@@ -110,13 +115,17 @@ extension EventFlowRuntime {
         logger.warning("\(decode ? "decode" : "delivery") failed: \(reason)", metadata: metadata)
     }
 
-    private struct Failure {
-        var reason: String
-        var isSize = false
-        var decode = false
+    /// Hands `delivery` to `target` (its fallback too, if the first is too large) without
+    /// reporting anything: the failure, if the target refused it.
+    nonisolated func handOver(_ delivery: Delivery, to target: DeliveryTarget) async -> DeliveryFailure? {
+        var failure = await attempt(delivery.body, delivery, to: target)
+        if let f = failure, f.isSize, let fallback = delivery.fallback {
+            failure = await attempt(fallback, delivery, to: target)
+        }
+        return failure
     }
 
-    private nonisolated func attempt(_ body: Delivery.Body, _ delivery: Delivery, to target: DeliveryTarget) async -> Failure? {
+    private nonisolated func attempt(_ body: Delivery.Body, _ delivery: Delivery, to target: DeliveryTarget) async -> DeliveryFailure? {
         do throws(any Error) {
             switch target {
             case .queue(let q):
@@ -131,7 +140,7 @@ extension EventFlowRuntime {
                         PutEventsEntry(source: entry.source, detailType: entry.detailType, detail: body.text, resources: entry.resources)
                     ])
                     if case .failed(let code, let message) = response.entries.first {
-                        return Failure(reason: "\(code): \(message)")
+                        return DeliveryFailure(reason: "\(code): \(message)")
                     }
                 } else {
                     try await b.acceptForwarded(body.json)
@@ -143,11 +152,11 @@ extension EventFlowRuntime {
         } catch let e as AWSError {
             let isSize = e.code == .requestEntityTooLarge || e.code == .sqsInvalidParameterValue
                 || (e.code == .validation && e.message.contains("over the limit"))
-            return Failure(reason: e.description, isSize: isSize)
+            return DeliveryFailure(reason: e.description, isSize: isSize, code: e.code)
         } catch let e as DecodingFailure {
-            return Failure(reason: e.description, decode: true)
+            return DeliveryFailure(reason: e.description, decode: true)
         } catch {
-            return Failure(reason: String(describing: error))
+            return DeliveryFailure(reason: String(describing: error))
         }
     }
 

@@ -2,7 +2,8 @@ import Foundation
 import Metrics
 
 /// A bus's accepted events in the storage's `BusEventStore`: stored before PutEvents answers,
-/// removed once routed, routed again after a restart.
+/// replaced by their targets' deliveries once routed (`EventBus+Delivery`), routed again after a
+/// restart.
 extension EventBus {
     /// Stores accepted events; the error to report for each of their entries when it cannot.
     func storeAccepted(_ events: [JSONValue]) async -> AWSError? {
@@ -19,34 +20,25 @@ extension EventBus {
         }
     }
 
-    /// Removes a routed event from the store. A removal that fails leaves it stored: it is
-    /// routed again at the next start (at least once), and the failure is logged.
-    func removeRouted(_ id: String) async {
-        inProcess.remove(id)
-        do {
-            try await runtime.storage.busEvents.routed(bus: name, id: id)
-        } catch {
-            runtime.reportStorageFailure(
-                "could not remove the routed event \(id) from event bus \(name)'s store: \(error); it is routed again at the next start",
-                resource: arn, id: id, metadata: ["bus": "\(name)", "id": "\(id)"])
-        }
-    }
-
-    /// Routes again the events an earlier process accepted and did not finish routing, to the
-    /// rules the bus has now (once per bus; `EventFlowRuntime.resumeStoredWork()`, or at
-    /// creation after it). Closure targets are skipped (at most once).
+    /// Routes again the events an earlier process accepted and did not route, to the rules the
+    /// bus has now, and resumes the target deliveries it had not ended, each at its due time
+    /// (once per bus; `EventFlowRuntime.resumeStoredWork()`, or at creation after it). Closure
+    /// targets are skipped (at most once).
     func resumeFromStore() async {
         guard !resumedFromStore else { return }
         resumedFromStore = true
         let stored: [StoredBusEvent]
+        let deliveries: [StoredTargetDelivery]
         do {
             stored = try runtime.storage.busEvents.pending(bus: name)
+            deliveries = try runtime.storage.busEvents.pendingDeliveries(bus: name)
         } catch {
             resumedFromStore = false
             runtime.reportStorageFailure(
                 "could not read the stored events of event bus \(name): \(error)", resource: arn, metadata: ["bus": "\(name)"])
             return
         }
+        await resumeDeliveries(deliveries.filter { !deliveriesInProcess.contains($0.key) })
         let earlier = stored.filter { !inProcess.contains($0.id) }
         guard !earlier.isEmpty else { return }
         runtime.logger.notice("event bus \(name): routing \(earlier.count) stored events again", metadata: ["bus": "\(name)"])
@@ -55,6 +47,20 @@ extension EventBus {
             inProcess.insert(e.id)
             runtime.record(.accepted, resource: arn, id: e.id, reason: "stored before a restart; routed again")
             enqueue(e.event, id: e.id, redelivered: true)
+        }
+    }
+
+    /// Schedules stored deliveries at their due time (at once when it has passed); one whose
+    /// target's resource is gone is given up on when it comes (`NO_RESOURCE`).
+    private func resumeDeliveries(_ deliveries: [StoredTargetDelivery]) async {
+        guard !deliveries.isEmpty else { return }
+        runtime.logger.notice("event bus \(name): resuming \(deliveries.count) stored target deliveries", metadata: ["bus": "\(name)"])
+        Counter(label: "TargetDeliveriesResumed", dimensions: [("EventBusName", name)], factory: runtime.metrics)
+            .increment(by: deliveries.count)
+        for s in deliveries {
+            deliveriesInProcess.insert(s.key)
+            let d = PendingDelivery(resumed: s, rule: rules[s.key.rule], runtime: runtime)
+            await runtime.schedule(after: runtime.clock.offset(of: s.dueAt) - runtime.clock.now) { await self.attempt(d) }
         }
     }
 

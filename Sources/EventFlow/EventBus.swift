@@ -9,7 +9,7 @@ public actor EventBus {
     public nonisolated let arn: String
     nonisolated let runtime: EventFlowRuntime
     private nonisolated let matcher = EventMatcher()
-    private var rules: [String: Rule] = [:]
+    private(set) var rules: [String: Rule] = [:]
     /// MatchedEvents counters by rule name.
     private var matchedCounters = CounterCache()
 
@@ -33,14 +33,16 @@ public actor EventBus {
 
     private func dropStream(_ id: Int) { history.removeStream(id) }
 
-    /// Target deliveries that failed (a queue rejecting the message, for example).
-    public private(set) var failedTargetDeliveries = 0
+    /// Target delivery attempts that failed (a queue rejecting the message, for example).
+    public internal(set) var failedTargetDeliveries = 0
     /// Accepted events not routed yet, in order, each with its id (read once, on acceptance);
     /// `redelivered`: stored by an earlier process. One action routes them.
     private var unrouted = Deque<(event: JSONValue, id: String, redelivered: Bool)>()
     private var routing = false
     /// Ids of the stored events this process accepted or took from the store, until routed.
     var inProcess: Set<String> = []
+    /// Keys of the stored deliveries this process made or took from the store, until they end.
+    var deliveriesInProcess: Set<TargetDeliveryKey> = []
     /// Set once the events an earlier process stored were taken (`resumeFromStore()`).
     var resumedFromStore = false
 
@@ -77,7 +79,8 @@ public actor EventBus {
     // MARK: rules
 
     /// Creates or replaces a rule and stores its definition: the pattern and the targets that
-    /// are resources (queue, bus, function, topic) with their input. Closure targets
+    /// are resources (queue, bus, function, topic) with their input, retry policy and dead-letter
+    /// queue (see `EventBus+Delivery` for how deliveries are retried and stored). Closure targets
     /// (`.handler`) are code: not stored; after `EventFlowRuntime.restore()` put them again.
     /// A `DISABLED` rule matches no event until `enableRule`.
     public func putRule(
@@ -97,6 +100,7 @@ public actor EventBus {
             throw AWSError(.validation, "1 validation error detected: Value '\(name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
         }
         try Self.checkDescription(description)
+        try checkRetryPolicies(targets)
         try checkTargets(targets)
         let rule = Rule(
             name: name, owner: owner, arn: ruleArn(name), pattern: pattern, targets: targets, description: description, state: state)
@@ -120,9 +124,11 @@ public actor EventBus {
     /// A typed source's `pipe`: the first creates the rule, later ones from the same source add
     /// a target (up to five); a rule of that name from anywhere else is an error, since a
     /// source's id is its rule's name and names are unique per bus.
-    func pipeSource(_ name: String, owner: SourceOwner, pattern: EventPattern, target: Target.Kind) throws(AWSError) {
+    func pipeSource(_ name: String, owner: SourceOwner, pattern: EventPattern, target: Target) throws(AWSError) {
+        var target = target
         guard let existing = rules[name] else {
-            try putRule(name, pattern: pattern, targets: [Target(id: "\(name)-target", target)], owner: owner, persist: false)
+            target.id = "\(name)-target"
+            try putRule(name, pattern: pattern, targets: [target], owner: owner, persist: false)
             return
         }
         guard existing.owner == owner else {
@@ -130,7 +136,8 @@ public actor EventBus {
                 .resourceAlreadyExists,
                 "Rule \(name) already exists on EventBus \(self.name): source ids name rules and must be unique per bus")
         }
-        try putTargets(rule: name, [Target(id: "\(name)-target-\(existing.targets.count + 1)", target)])
+        target.id = "\(name)-target-\(existing.targets.count + 1)"
+        try putTargets(rule: name, [target])
     }
 
     public func putRule(
@@ -142,6 +149,7 @@ public actor EventBus {
     /// Adds targets to an existing rule (at most five in all) and stores the rule's definition.
     public func putTargets(rule name: String, _ targets: [Target]) throws(EventBusError) {
         var rule = try existingRule(name)
+        try checkRetryPolicies(targets)
         let merged = rule.targets.filter { t in !targets.contains { $0.id == t.id } } + targets
         try checkTargets(merged)
         rule.targets = merged
@@ -164,6 +172,11 @@ public actor EventBus {
         rules[name] = rule
     }
 
+    /// The retry policies of a request's targets, each named by its place in the request.
+    private func checkRetryPolicies(_ targets: [Target]) throws(EventBusError) {
+        for (i, t) in targets.enumerated() { try t.retryPolicy.check(member: "targets.\(i + 1).member") }
+    }
+
     private func checkTargets(_ targets: [Target]) throws(EventBusError) {
         guard targets.count <= Self.maxTargetsPerRule else {
             throw AWSError(.limitExceeded, "The requested resource exceeds the maximum number allowed.")
@@ -171,6 +184,11 @@ public actor EventBus {
         for t in targets {
             if case .bus = t.kind, case .event = t.input {} else if case .bus = t.kind {
                 throw AWSError(.validation, "Event bus rule target does not support target input.")
+            }
+            if let dlq = t.deadLetterConfig, dlq.queue.runtime !== runtime {
+                // Not an AWS text (EventBridge cannot tell): a queue of another runtime is another account's.
+                throw AWSError(
+                    .validation, "The dead-letter queue \(dlq.arn) of target \(t.id) belongs to another EventFlowRuntime; use a queue of this one.")
             }
         }
     }
@@ -253,18 +271,22 @@ public actor EventBus {
         runtime.performSoon { await self.routeQueued() }
     }
 
+    /// Routes the queued events in order: each event's deliveries replace it in the store, then
+    /// each target gets its first attempt (retries are scheduled work).
     private func routeQueued() async {
         while let next = unrouted.popFirst() {
-            await route(next.event, id: next.id, redelivered: next.redelivered)
-            await removeRouted(next.id)
+            let deliveries = route(next.event, id: next.id, redelivered: next.redelivered)
+            await storeRouted(next.id, deliveries)
+            for d in deliveries { await attempt(d) }
         }
         routing = false
     }
 
-    /// Sends an accepted event (its id given) to every target of every matching rule.
-    private func route(_ event: JSONValue, id: String, redelivered: Bool) async {
+    /// The deliveries an accepted event (its id given) owes to every target of every matching rule.
+    private func route(_ event: JSONValue, id: String, redelivered: Bool) -> [PendingDelivery] {
         var routed = false
         defer { if redelivered && !routed { reportUnroutable(id) } }
+        var deliveries: [PendingDelivery] = []
         for name in matcher.matches(event: event) {
             guard let rule = rules[name], rule.state.routes else { continue }
             routed = true
@@ -281,11 +303,13 @@ public actor EventBus {
                     skipClosure(id, rule: rule, target: target)
                     continue
                 }
-                let delivered = await runtime.deliver(
-                    Delivery(.json(target.kind.isBus ? event : input)), to: target.kind.deliveryTarget, from: rule.arn, id: id, rule: name)
-                if !delivered { failedTargetDeliveries += 1 }
+                deliveries.append(
+                    PendingDelivery(
+                        event: event, id: id, input: target.kind.isBus ? event : input, rule: rule, target: target, bus: self.name,
+                        now: runtime.clock.now))
             }
         }
+        return deliveries
     }
 
     /// An event forwarded from another bus: kept as it is and routed here.

@@ -68,47 +68,51 @@ public struct EventSource<Element: Sendable>: Sendable {
 
     private var owner: SourceOwner { SourceOwner(token: token, pattern: pattern) }
 
-    private func addTarget(_ kind: Target.Kind) async throws {
-        try await bus.pipeSource(ruleName, owner: owner, pattern: try EventPattern(json: pattern), target: kind)
+    private func addTarget(_ kind: Target.Kind, _ props: TargetProps) async throws {
+        try await bus.pipeSource(ruleName, owner: owner, pattern: try EventPattern(json: pattern), target: try props.target(kind))
     }
 
-    /// Adds a target delivering each element to `handler`.
-    public func pipe(_ handler: @escaping @Sendable (Element) async -> Void) async throws {
+    /// Adds a target delivering each element to `handler`. Every `pipe` takes `props`: the
+    /// target's retries and dead-letter queue (a handler that throws is retried; a queue, topic
+    /// or function that refuses is retried when the refusal may pass, see `Target.RetryPolicy`).
+    public func pipe(props: TargetProps = TargetProps(), _ handler: @escaping @Sendable (Element) async throws -> Void) async throws {
         let stage = self.stage
-        try await addTarget(.handler { json in if let e = try await stage(json) { await handler(e) } })
+        try await addTarget(.handler { json in if let e = try await stage(json) { try await handler(e) } }, props)
     }
 
     /// Invokes `function` asynchronously with each element (the element type is the function's
     /// payload type); returns it to continue the chain (`.pipe(next).onSuccess(bus, "id")`).
     @discardableResult
-    public func pipe<R>(_ function: LambdaFunction<Element, R>) async throws -> LambdaFunction<Element, R> where Element: Codable {
+    public func pipe<R>(
+        _ function: LambdaFunction<Element, R>, props: TargetProps = TargetProps()
+    ) async throws -> LambdaFunction<Element, R> where Element: Codable {
         let stage = self.stage
         try await addTarget(.handler { json in
             guard let e = try await stage(json) else { return }
             try await function.invokeAsynchronously(try Self.encode(e))
-        })
+        }, props)
         return function
     }
 
     /// Sends each element to `queue` as JSON text.
     @discardableResult
-    public func pipe(_ queue: Queue) async throws -> Queue where Element: Encodable {
+    public func pipe(_ queue: Queue, props: TargetProps = TargetProps()) async throws -> Queue where Element: Encodable {
         let stage = self.stage
         try await addTarget(.handler { json in
             guard let e = try await stage(json) else { return }
             try await queue.send(Self.encode(e).jsonText)
-        })
+        }, props)
         return queue
     }
 
     /// Publishes each element to `topic` as JSON text.
     @discardableResult
-    public func pipe(_ topic: Topic) async throws -> Topic where Element: Encodable {
+    public func pipe(_ topic: Topic, props: TargetProps = TargetProps()) async throws -> Topic where Element: Encodable {
         let stage = self.stage
         try await addTarget(.handler { json in
             guard let e = try await stage(json) else { return }
             await topic.publish(try Self.encode(e).jsonText)
-        })
+        }, props)
         return topic
     }
 
@@ -116,7 +120,7 @@ public struct EventSource<Element: Sendable>: Sendable {
     /// cannot do this (EventBridge bus targets take no input transformation): that is an error
     /// here, at set-up.
     @discardableResult
-    public func pipe(_ other: EventBus) async throws -> EventBus {
+    public func pipe(_ other: EventBus, props: TargetProps = TargetProps()) async throws -> EventBus {
         guard !mapped else {
             throw SourceError(
                 message: "source \"\(ruleName)\" is mapped and cannot be piped to \(other.arn): a bus target forwards events unchanged; pipe the mapped values to a function, queue, topic or closure, or pipe to the bus before map")
@@ -125,7 +129,7 @@ public struct EventSource<Element: Sendable>: Sendable {
         try await addTarget(.handler { json in
             guard try await stage(json) != nil else { return }
             if other !== self.bus { try await other.acceptForwarded(json) }
-        })
+        }, props)
         return other
     }
 

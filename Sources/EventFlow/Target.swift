@@ -33,11 +33,22 @@ public struct Target: Sendable {
     public var id: String
     public var kind: Kind
     public var input: TargetInput
+    /// How a delivery that fails with a retryable error is retried (EventBridge's defaults: 185
+    /// retries, one day).
+    public var retryPolicy: RetryPolicy
+    /// Where events go that could not be delivered; without one they are dropped (recorded,
+    /// counted and logged).
+    public var deadLetterConfig: DeadLetterConfig?
 
-    public init(id: String, _ kind: Kind, input: TargetInput = .event) {
+    public init(
+        id: String, _ kind: Kind, input: TargetInput = .event, retryPolicy: RetryPolicy = RetryPolicy(),
+        deadLetterConfig: DeadLetterConfig? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.input = input
+        self.retryPolicy = retryPolicy
+        self.deadLetterConfig = deadLetterConfig
     }
 }
 

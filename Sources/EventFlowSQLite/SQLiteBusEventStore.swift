@@ -1,9 +1,12 @@
 import EventFlow
+import Foundation
 import GRDB
 
 /// Accepted events not routed yet in `bus_event`, one row per bus and event id, in acceptance
-/// order (`seq`). A PutEvents request's events are one write through the storage's commit
-/// batcher, and so is each removal after routing.
+/// order (`seq`); once routed, each target's delivery in `bus_delivery` until it ends. A
+/// PutEvents request's events are one write through the storage's commit batcher; so is routing
+/// an event (its removal with its deliveries' insertion), each retry's state, and each delivery's
+/// end with the message it adds to a queue (`queue_message`).
 struct SQLiteBusEventStore: BusEventStore {
     let database: DatabasePool
     let batcher: SQLiteCommitBatcher
@@ -16,10 +19,45 @@ struct SQLiteBusEventStore: BusEventStore {
         }
     }
 
-    nonisolated(nonsending) func routed(bus: String, id: String) async throws {
+    nonisolated(nonsending) func routed(bus: String, id: String, deliveries: [StoredTargetDelivery]) async throws {
+        let rows: [StatementArguments] = deliveries.map { d in
+            [
+                d.key.bus, d.key.eventId, d.key.rule, d.key.targetId, d.ruleArn, d.targetKind.rawValue, d.targetName, d.targetArn,
+                d.deadLetterQueue,
+                d.maximumRetryAttempts, d.maximumEventAgeInSeconds, d.event.jsonText, d.input.jsonText,
+                SQLiteQueueStore.micros(d.routedAt), d.attempts, SQLiteQueueStore.micros(d.dueAt),
+            ]
+        }
         try await batcher.perform { db in
             try db.cachedStatement(sql: "DELETE FROM bus_event WHERE bus = ? AND event_id = ?").execute(arguments: [bus, id])
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO bus_delivery (bus, event_id, rule, target_id, rule_arn, target_kind, target_name, target_arn,
+                    dead_letter_queue, maximum_retry_attempts, maximum_event_age, event, input, routed_at, attempts, due_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for row in rows { try insert.execute(arguments: row) }
         }
+    }
+
+    nonisolated(nonsending) func retrying(_ key: TargetDeliveryKey, attempts: Int, dueAt: Date) async throws {
+        let due = SQLiteQueueStore.micros(dueAt)
+        try await batcher.perform { db in
+            try db.cachedStatement(sql: "UPDATE bus_delivery SET attempts = ?, due_at = ? \(Self.whereKey)")
+                .execute(arguments: [attempts, due] + Self.arguments(key))
+        }
+    }
+
+    nonisolated(nonsending) func finished(_ key: TargetDeliveryKey, outbox: [OutboxMessage]) async throws {
+        try await batcher.perform { db in
+            try db.cachedStatement(sql: "DELETE FROM bus_delivery \(Self.whereKey)").execute(arguments: Self.arguments(key))
+            for m in outbox { try SQLiteQueueStore.insert(m.message, queue: m.queue, db) }
+        }
+    }
+
+    private static let whereKey = "WHERE bus = ? AND event_id = ? AND rule = ? AND target_id = ?"
+
+    private static func arguments(_ key: TargetDeliveryKey) -> StatementArguments {
+        [key.bus, key.eventId, key.rule, key.targetId]
     }
 
     func pending(bus: String) throws -> [StoredBusEvent] {
@@ -31,7 +69,38 @@ struct SQLiteBusEventStore: BusEventStore {
         }
     }
 
-    func busesWithPending() throws -> [String] {
-        try database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT bus FROM bus_event ORDER BY bus") }
+    func pendingDeliveries(bus: String) throws -> [StoredTargetDelivery] {
+        let rows = try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event_id, rule, target_id, rule_arn, target_kind, target_name, target_arn, dead_letter_queue, maximum_retry_attempts,
+                        maximum_event_age, event, input, routed_at, attempts, due_at
+                    FROM bus_delivery WHERE bus = ? ORDER BY seq
+                    """, arguments: [bus])
+        }
+        return try rows.map { row in
+            let kind: String = row["target_kind"]
+            guard let targetKind = ResourceRegistry.Kind(rawValue: kind) else { throw UnknownTargetKind(kind: kind) }
+            return StoredTargetDelivery(
+                key: TargetDeliveryKey(bus: bus, eventId: row["event_id"], rule: row["rule"], targetId: row["target_id"]),
+                ruleArn: row["rule_arn"], targetKind: targetKind, targetName: row["target_name"], targetArn: row["target_arn"],
+                deadLetterQueue: row["dead_letter_queue"],
+                maximumRetryAttempts: row["maximum_retry_attempts"], maximumEventAgeInSeconds: row["maximum_event_age"],
+                event: try JSONParser.parse(row["event"] as String), input: try JSONParser.parse(row["input"] as String),
+                routedAt: SQLiteQueueStore.date(row["routed_at"]), attempts: row["attempts"], dueAt: SQLiteQueueStore.date(row["due_at"]))
+        }
     }
+
+    func busesWithPending() throws -> [String] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT bus FROM bus_event UNION SELECT bus FROM bus_delivery ORDER BY bus")
+        }
+    }
+}
+
+/// A stored delivery the store cannot read back: it names a target kind this version lacks.
+struct UnknownTargetKind: Error, CustomStringConvertible {
+    var kind: String
+    var description: String { "a stored rule target delivery names the unknown target kind \"\(kind)\"" }
 }

@@ -99,7 +99,32 @@ enum SQLiteSchema {
                     );
                     """)
         }
-        // v6 is another change's; this one stays v7 whatever lands first (append-only).
+        migrator.registerMigration("v6: rule target deliveries not ended yet") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE bus_delivery (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        bus TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        target_id TEXT NOT NULL,
+                        rule_arn TEXT NOT NULL,
+                        target_kind TEXT NOT NULL,
+                        target_name TEXT NOT NULL,
+                        target_arn TEXT NOT NULL,
+                        dead_letter_queue TEXT,
+                        maximum_retry_attempts INTEGER NOT NULL,
+                        maximum_event_age INTEGER NOT NULL,
+                        event TEXT NOT NULL,
+                        input TEXT NOT NULL,
+                        routed_at INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        due_at INTEGER NOT NULL,
+                        UNIQUE (bus, event_id, rule, target_id)
+                    );
+                    CREATE INDEX bus_delivery_by_bus ON bus_delivery(bus, seq);
+                    """)
+        }
         migrator.registerMigration("v7: stream prune horizons") { db in
             try db.execute(
                 sql: """

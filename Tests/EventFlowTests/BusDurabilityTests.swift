@@ -7,8 +7,11 @@ import Testing
 /// A bus event store whose writes fail (as on a full disk).
 struct RefusingBusEvents: BusEventStore {
     func accept(_ events: [StoredBusEvent]) async throws { throw PatchedStorage.DiskFull() }
-    func routed(bus: String, id: String) async throws { throw PatchedStorage.DiskFull() }
+    func routed(bus: String, id: String, deliveries: [StoredTargetDelivery]) async throws { throw PatchedStorage.DiskFull() }
+    func retrying(_ key: TargetDeliveryKey, attempts: Int, dueAt: Date) async throws { throw PatchedStorage.DiskFull() }
+    func finished(_ key: TargetDeliveryKey, outbox: [OutboxMessage]) async throws { throw PatchedStorage.DiskFull() }
     func pending(bus: String) -> [StoredBusEvent] { [] }
+    func pendingDeliveries(bus: String) -> [StoredTargetDelivery] { [] }
     func busesWithPending() -> [String] { [] }
 }
 

@@ -2,6 +2,7 @@ import EventFlow
 import EventFlowSQLite
 import EventFlowTesting
 import Foundation
+import MetricsTestKit
 import Testing
 
 /// The stores the parameterised suites (asynchronous invocations, destinations, dead-letter
@@ -38,14 +39,14 @@ struct Harness {
     }
 
     /// A test runtime on `store`: memory, or a fresh SQLite file (batched commits, the default).
-    init(store: StoreKind) throws {
+    init(store: StoreKind, metrics: TestMetrics? = nil) throws {
         switch store {
         case .memory:
-            self.init()
+            self.init(runtime: .testing(metrics: metrics))
         case .sqlite:
             let folder = try ScratchFolder()
             let storage = try SQLiteStorage(path: folder.url.appendingPathComponent("flow.db").path)
-            self.init(runtime: .testing(storage: storage), scratch: folder)
+            self.init(runtime: .testing(metrics: metrics, storage: storage), scratch: folder)
         }
     }
 

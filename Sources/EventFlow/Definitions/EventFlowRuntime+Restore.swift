@@ -116,7 +116,7 @@ extension EventFlowRuntime {
             let bus: EventBus = try resolve(DefinitionReference(kind: .bus, name: r.bus))
             if await bus.rule(r.name) != nil { return false }
             var targets: [Target] = []
-            for t in r.targets { targets.append(Target(id: t.id, try targetKind(t.resource), input: try t.input.input())) }
+            for t in r.targets { targets.append(try t.target(in: self)) }
             try await bus.putRule(
                 r.name, pattern: try EventPattern(r.pattern), targets: targets, description: r.description, state: r.state, owner: nil,
                 persist: false)
@@ -140,7 +140,8 @@ extension EventFlowRuntime {
         }
     }
 
-    private func targetKind(_ reference: DefinitionReference) throws(DefinitionWait) -> Target.Kind {
+    /// The registered resource a stored target names, as a target.
+    nonisolated func targetKind(_ reference: DefinitionReference) throws(DefinitionWait) -> Target.Kind {
         switch reference.kind {
         case .queue: return .queue(try resolve(reference))
         case .topic: return .topic(try resolve(reference))

@@ -1,7 +1,7 @@
 import EventPatterns
 
 /// A rule's stored definition: its pattern as JSON text, description, state and its targets
-/// that are resources.
+/// that are resources (with their input, retry policy and dead-letter queue).
 /// Closure targets (`Target.Kind.handler`) are code: only their ids are kept, so that restore
 /// can say which ones the program must put again.
 struct RuleDefinition: Codable, Equatable, Sendable {
@@ -9,6 +9,20 @@ struct RuleDefinition: Codable, Equatable, Sendable {
         var id: String
         var resource: DefinitionReference
         var input: StoredTargetInput
+        /// Absent when it is EventBridge's default (and in definitions stored before targets had one).
+        var retryPolicy: Target.RetryPolicy?
+        /// The dead-letter queue's name.
+        var deadLetterQueue: String?
+
+        /// The target, its resources resolved in `runtime` (a missing one waits).
+        func target(in runtime: EventFlowRuntime) throws(DefinitionWait) -> Target {
+            let dlq: Queue? = try deadLetterQueue.map { name throws(DefinitionWait) in
+                try runtime.resolve(DefinitionReference(kind: .queue, name: name))
+            }
+            return Target(
+                id: id, try runtime.targetKind(resource), input: try input.input(), retryPolicy: retryPolicy ?? Target.RetryPolicy(),
+                deadLetterConfig: dlq.map(Target.DeadLetterConfig.init))
+        }
     }
 
     var bus: String
@@ -31,7 +45,11 @@ struct RuleDefinition: Codable, Equatable, Sendable {
         var closures: [String] = []
         for t in rule.targets {
             if let resource = t.kind.reference {
-                targets.append(TargetDefinition(id: t.id, resource: resource, input: StoredTargetInput(t.input)))
+                targets.append(
+                    TargetDefinition(
+                        id: t.id, resource: resource, input: StoredTargetInput(t.input),
+                        retryPolicy: t.retryPolicy == Target.RetryPolicy() ? nil : t.retryPolicy,
+                        deadLetterQueue: t.deadLetterConfig?.queue.name))
             } else {
                 closures.append(t.id)
             }

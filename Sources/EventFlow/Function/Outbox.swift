@@ -14,24 +14,30 @@ struct Outbox {
         from source: String, id: String, runtime: EventFlowRuntime
     ) -> Bool {
         var text = body
-        var size = Queue.size(text, attributes)
         // The fallback is written only when needed (writing JSON text is most of a record's cost).
-        if size > queue.maxMessageBytes, let fallback = fallback() {
-            text = fallback
-            size = Queue.size(text, attributes)
-        }
-        guard size <= queue.maxMessageBytes else {
-            runtime.reportDeliveryFailure(
-                from: source, to: queue.arn, id: id, reason: AWSError.messageTooLong(bytes: size, limit: queue.maxMessageBytes).description)
+        if Queue.size(text, attributes) > queue.maxMessageBytes, let fallback = fallback() { text = fallback }
+        switch Self.message(text, attributes: attributes, to: queue, runtime: runtime) {
+        case .failure(let error):
+            runtime.reportDeliveryFailure(from: source, to: queue.arn, id: id, reason: error.description)
             return false
+        case .success(let message):
+            messages.append(message)
+            queues.append(queue)
+            return true
         }
+    }
+
+    /// The message for `queue`, sent now, or the error a send would get when it is too large.
+    static func message(
+        _ text: String, attributes: [String: Queue.Attribute], to queue: Queue, runtime: EventFlowRuntime
+    ) -> Result<OutboxMessage, AWSError> {
+        let size = Queue.size(text, attributes)
+        guard size <= queue.maxMessageBytes else { return .failure(.messageTooLong(bytes: size, limit: queue.maxMessageBytes)) }
         let now = runtime.clock.date(at: runtime.clock.now)
-        messages.append(
+        return .success(
             OutboxMessage(
                 queue: queue.name,
                 message: StoredMessage(messageId: runtime.ids.make(), body: text, attributes: attributes, sentAt: now, visibleAt: now)))
-        queues.append(queue)
-        return true
     }
 
     /// After the transaction: each queue records and announces its new message.

@@ -11,7 +11,7 @@ public protocol RuntimeStorage: Sendable {
     var checkpoints: any CheckpointStore { get }
     /// Resources' definitions (queues, streams, buses, rules, event invoke configs, mappings).
     var definitions: any DefinitionStore { get }
-    /// Events buses accepted and have not routed to their targets yet.
+    /// Events buses accepted and have not routed yet, and deliveries their targets still owe.
     var busEvents: any BusEventStore { get }
 }
 
@@ -22,10 +22,11 @@ public final class InMemoryStorage: RuntimeStorage {
     public let streams: any StreamStore
     public let checkpoints: any CheckpointStore
     public let definitions: any DefinitionStore = InMemoryDefinitionStore()
-    public let busEvents: any BusEventStore = InMemoryBusEventStore()
+    public let busEvents: any BusEventStore
     public init() {
         let queues = InMemoryQueueStore()
         self.queues = queues
+        self.busEvents = InMemoryBusEventStore(queues: queues)
         self.invocations = InMemoryAsyncInvocationStore(queues: queues)
         self.streams = InMemoryStreamStore()
         self.checkpoints = InMemoryCheckpointStore(queues: queues)
