@@ -10,7 +10,7 @@ extension EventBus {
         let stored = events.map { StoredBusEvent(bus: name, id: $0["id"]?.stringValue ?? "", event: $0) }
         for e in stored { inProcess.insert(e.id) }
         do {
-            try await runtime.storage.busEvents.accept(stored)
+            try await runtime.storage.busEvents.accept(stored, historyLimit: acceptedHistoryLimit)
             return nil
         } catch {
             for e in stored { inProcess.remove(e.id) }

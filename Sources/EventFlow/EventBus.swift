@@ -19,7 +19,8 @@ public actor EventBus {
     public static let maxTargetsPerRule = 5
 
     /// The latest events accepted (the runtime's `historyCapacity`), oldest first, for
-    /// inspection in tests; `acceptedEvents()` streams every one.
+    /// inspection in tests; `acceptedEvents()` streams every one. On durable storage it is kept
+    /// with the events and read back when the bus is created again (after a restart).
     public var accepted: [JSONValue] { history.elements }
     private var history: History<JSONValue>
     public var acceptedHistoryLimit: Int { history.capacity }
@@ -67,6 +68,13 @@ public actor EventBus {
         self.runtime = runtime
         self.maxRequestBytes = maxRequestBytes ?? runtime.limits.maxPutEventsBytes
         self.history = History(capacity: runtime.limits.historyCapacity)
+        // On durable storage the accepted history outlives the process that accepted it.
+        do {
+            for event in try runtime.storage.busEvents.history(bus: name, limit: history.capacity) { history.append(event) }
+        } catch {
+            runtime.reportStorageFailure(
+                "could not read the accepted history of event bus \(name): \(error)", resource: arn, metadata: ["bus": "\(name)"])
+        }
     }
 
     /// The runtime's default bus: one per runtime, as EventBridge has one per account and region.

@@ -11,12 +11,32 @@ struct SQLiteBusEventStore: BusEventStore {
     let database: DatabasePool
     let batcher: SQLiteCommitBatcher
 
-    nonisolated(nonsending) func accept(_ events: [StoredBusEvent]) async throws {
+    nonisolated(nonsending) func accept(_ events: [StoredBusEvent], historyLimit: Int) async throws {
         let rows = events.map { ($0.bus, $0.id, $0.event.jsonText) }
         try await batcher.perform { db in
             let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO bus_event (bus, event_id, body) VALUES (?, ?, ?)")
             for (bus, id, body) in rows { try insert.execute(arguments: [bus, id, body]) }
+            guard historyLimit > 0 else { return }
+            let remember = try db.cachedStatement(sql: "INSERT INTO bus_history (bus, body) VALUES (?, ?)")
+            for (bus, _, body) in rows { try remember.execute(arguments: [bus, body]) }
+            // Only the latest `historyLimit` of each bus stay.
+            for bus in Set(rows.map(\.0)) {
+                try db.cachedStatement(sql: """
+                    DELETE FROM bus_history WHERE bus = ? AND seq <= (
+                        SELECT seq FROM bus_history WHERE bus = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)
+                    """).execute(arguments: [bus, bus, historyLimit])
+            }
         }
+    }
+
+    func history(bus: String, limit: Int) throws -> [JSONValue] {
+        guard limit > 0 else { return [] }
+        let bodies = try database.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT body FROM (SELECT seq, body FROM bus_history WHERE bus = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+                arguments: [bus, limit])
+        }
+        return try bodies.map { try JSONParser.parse($0) }
     }
 
     nonisolated(nonsending) func routed(bus: String, id: String, deliveries: [StoredTargetDelivery]) async throws {

@@ -136,6 +136,17 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v8: bus accepted history") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE bus_history (
+                        seq INTEGER PRIMARY KEY,
+                        bus TEXT NOT NULL,
+                        body TEXT NOT NULL
+                    );
+                    CREATE INDEX bus_history_by_bus ON bus_history(bus, seq);
+                    """)
+        }
         return migrator
     }
 }

@@ -68,7 +68,7 @@ struct SQLiteStorageTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let storage = try SQLiteStorage(path: scratch.path("flow.db"))
-        #expect(try storage.appliedMigrations() == ["v1: queue messages", "v2: async invocations", "v3: stream records and mapping checkpoints", "v4: resource definitions", "v5: bus events accepted and not routed yet", "v6: rule target deliveries not ended yet", "v7: stream prune horizons"])
+        #expect(try storage.appliedMigrations() == ["v1: queue messages", "v2: async invocations", "v3: stream records and mapping checkpoints", "v4: resource definitions", "v5: bus events accepted and not routed yet", "v6: rule target deliveries not ended yet", "v7: stream prune horizons", "v8: bus accepted history"])
         #expect(storage.synchronous == .normal)
     }
 

@@ -6,7 +6,8 @@ import Testing
 
 /// A bus event store whose writes fail (as on a full disk).
 struct RefusingBusEvents: BusEventStore {
-    func accept(_ events: [StoredBusEvent]) async throws { throw PatchedStorage.DiskFull() }
+    func accept(_ events: [StoredBusEvent], historyLimit: Int) async throws { throw PatchedStorage.DiskFull() }
+    func history(bus: String, limit: Int) -> [JSONValue] { [] }
     func routed(bus: String, id: String, deliveries: [StoredTargetDelivery]) async throws { throw PatchedStorage.DiskFull() }
     func retrying(_ key: TargetDeliveryKey, attempts: Int, dueAt: Date) async throws { throw PatchedStorage.DiskFull() }
     func finished(_ key: TargetDeliveryKey, outbox: [OutboxMessage]) async throws { throw PatchedStorage.DiskFull() }
@@ -101,6 +102,43 @@ struct BusDurabilityTests {
         await after.settle()
         #expect(try await Self.ids(jobs).count == 2)
         #expect(try metrics.expectCounter("EventsRoutedAgain", [("EventBusName", "orders")]).totalValue == 2)
+        try (second as? SQLiteStorage)?.close()
+    }
+
+    @Test("on SQLite the bus's accepted history is read back after a restart, only the latest of it kept; in memory it starts empty", arguments: StoreKind.allCases)
+    func historyAfterRestart(store: StoreKind) async throws {
+        let scratch = try ScratchFolder()
+        let path = scratch.url.appendingPathComponent("flow.db").path
+        let first: any RuntimeStorage = store == .memory ? InMemoryStorage() : try SQLiteStorage(path: path)
+        let before = EventFlowRuntime.testing(storage: first)
+        let accepted: [String]
+        do {
+            let bus = try EventBus(name: "orders", runtime: before)
+            await bus.setAcceptedHistoryLimit(3)
+            accepted = Self.accepted(try await bus.putEvents([Self.entry, Self.entry])) + Self.accepted(try await bus.putEvents([Self.entry, Self.entry, Self.entry]))
+            await before.settle()
+            #expect(await bus.accepted.map { $0["id"]?.stringValue ?? "?" } == Array(accepted.suffix(3)))
+        }
+        #expect(accepted.count == 5)
+        let second: any RuntimeStorage
+        if let sqlite = first as? SQLiteStorage {
+            try sqlite.close()
+            second = try SQLiteStorage(path: path)
+        } else {
+            second = InMemoryStorage()
+        }
+        let after = EventFlowRuntime.testing(storage: second)
+        let bus = try EventBus(name: "orders", runtime: after)
+        let history = await bus.accepted
+        if store == .memory {
+            #expect(history.isEmpty)
+        } else {
+            // The whole envelopes, as PutEvents accepted them (the latest 3 of 5).
+            #expect(history.map { $0["id"]?.stringValue ?? "?" } == Array(accepted.suffix(3)))
+            #expect(history.allSatisfy { $0["source"] == "shop" && $0["detail-type"] == "order" && $0["detail"] == ["n": 1] })
+            #expect(try second.busEvents.history(bus: "orders", limit: 10).count == 3)
+            #expect(try second.busEvents.history(bus: "orders", limit: 2).map { $0["id"]?.stringValue ?? "?" } == Array(accepted.suffix(2)))
+        }
         try (second as? SQLiteStorage)?.close()
     }
 

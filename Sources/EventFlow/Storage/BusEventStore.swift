@@ -24,8 +24,13 @@ public struct StoredBusEvent: Sendable, Equatable {
 /// resume at their due time (`EventFlowRuntime.resumeStoredWork()`).
 public protocol BusEventStore: Sendable {
     /// Stores the events of one PutEvents request (or a forwarded event) in one transaction; an
-    /// event already stored (a forwarded event delivered again) is kept once.
-    nonisolated(nonsending) func accept(_ events: [StoredBusEvent]) async throws
+    /// event already stored (a forwarded event delivered again) is kept once. A durable store
+    /// also keeps them in the bus's accepted history, in the same transaction, with only the
+    /// latest `historyLimit` events of the bus (0 keeps none).
+    nonisolated(nonsending) func accept(_ events: [StoredBusEvent], historyLimit: Int) async throws
+    /// The bus's accepted history kept by `accept`: at most the latest `limit` events, oldest
+    /// first (empty in memory, where the bus's own history is all there is).
+    func history(bus: String, limit: Int) throws -> [JSONValue]
     /// Removes a routed event and stores its targets' deliveries, in one transaction.
     nonisolated(nonsending) func routed(bus: String, id: String, deliveries: [StoredTargetDelivery]) async throws
     /// Saves a delivery's state after a failed attempt that is retried.
@@ -39,4 +44,11 @@ public protocol BusEventStore: Sendable {
     func pendingDeliveries(bus: String) throws -> [StoredTargetDelivery]
     /// The buses that have stored events or deliveries.
     func busesWithPending() throws -> [String]
+}
+
+extension BusEventStore {
+    /// Stores events without adding them to the accepted history.
+    nonisolated(nonsending) public func accept(_ events: [StoredBusEvent]) async throws {
+        try await accept(events, historyLimit: 0)
+    }
 }

@@ -16,7 +16,8 @@ public final class InMemoryBusEventStore: BusEventStore {
 
     public init(queues: any QueueStore) { self.queues = queues }
 
-    nonisolated(nonsending) public func accept(_ events: [StoredBusEvent]) async throws {
+    /// The history is the bus's own (nothing outlives the process): `historyLimit` is unused.
+    nonisolated(nonsending) public func accept(_ events: [StoredBusEvent], historyLimit: Int) async throws {
         state.withLock { s in
             for e in events where s.buses[e.bus]?[e.id] == nil {
                 s.next += 1
@@ -58,4 +59,6 @@ public final class InMemoryBusEventStore: BusEventStore {
     public func busesWithPending() -> [String] {
         state.withLock { s in Set(s.buses.keys).union(s.deliveries.keys.map(\.bus)).sorted() }
     }
+
+    public func history(bus: String, limit: Int) -> [JSONValue] { [] }
 }
