@@ -10,7 +10,7 @@ import Synchronization
 struct SQLiteAsyncInvocationStore: AsyncInvocationStore {
     let database: DatabasePool
     let batcher: SQLiteCommitBatcher
-    /// Attempt starts queued and not written yet (see `noteStarted`).
+    /// Attempts started whose end or retry is not queued yet (see `noteStarted`).
     let unwrittenStarts = UnwrittenStarts()
 
     var isDurable: Bool { true }
@@ -43,8 +43,9 @@ struct SQLiteAsyncInvocationStore: AsyncInvocationStore {
         starts.add(requestId)
         batcher.submit(failed: failed) { db in
             // The invocation's end or retry already queued (a quick handler) writes what the
-            // note would: the row's end, or its started attempts; the note is skipped.
-            guard starts.take(requestId) else { return }
+            // note would: the row's end, or its started attempts; the note is skipped. (Not
+            // taken here: a batch that rolls back runs this write again, alone.)
+            guard starts.contains(requestId) else { return }
             try db.run("UPDATE async_invocation SET started_attempts = MAX(started_attempts, ?) WHERE request_id = ?") { b in
                 b.int(1, attempt)
                 b.text(2, requestId)
@@ -53,7 +54,7 @@ struct SQLiteAsyncInvocationStore: AsyncInvocationStore {
     }
 
     nonisolated(nonsending) func update(_ i: StoredInvocation) async throws {
-        _ = unwrittenStarts.take(i.requestId)
+        unwrittenStarts.take(i.requestId)
         try await batcher.perform { db in
             try db.run("""
                 UPDATE async_invocation SET attempts = ?, started_attempts = MAX(started_attempts, ?), due_at = ?, last_response = ?,
@@ -72,7 +73,7 @@ struct SQLiteAsyncInvocationStore: AsyncInvocationStore {
     }
 
     nonisolated(nonsending) func complete(requestId: String, outbox: [OutboxMessage]) async throws {
-        _ = unwrittenStarts.take(requestId)
+        unwrittenStarts.take(requestId)
         try await batcher.perform { db in
             try db.run("DELETE FROM async_invocation WHERE request_id = ?") { $0.text(1, requestId) }
             for m in outbox { try SQLiteQueueStore.insert(m.message, queue: m.queue, db) }
@@ -108,14 +109,16 @@ struct SQLiteAsyncInvocationStore: AsyncInvocationStore {
     }
 }
 
-/// Request ids whose attempt-start note is queued and not written: a note still unwritten when
-/// the invocation's end or retry is queued is not needed (those are queued after it, so they
-/// commit in the same transaction or the next).
+/// Request ids whose attempt has started and whose end or retry has not been queued yet: a
+/// start note whose invocation's end or retry is queued before it is written is not needed
+/// (those are queued after it, so they commit in the same transaction or the next).
 final class UnwrittenStarts: Sendable {
     private let ids = Mutex(Set<String>())
 
     func add(_ requestId: String) { _ = ids.withLock { $0.insert(requestId) } }
 
-    /// Removes `requestId`; whether it was there.
-    func take(_ requestId: String) -> Bool { ids.withLock { $0.remove(requestId) != nil } }
+    func contains(_ requestId: String) -> Bool { ids.withLock { $0.contains(requestId) } }
+
+    /// Removes `requestId` (its end or retry is queued).
+    func take(_ requestId: String) { _ = ids.withLock { $0.remove(requestId) } }
 }

@@ -69,4 +69,22 @@ struct AttemptStartNoteTests {
         #expect(failures.withLock { $0 }.first?.contains("no such table: no_such_table") == true)
         #expect(try storage.invocations.pending(function: "f").map(\.requestId) == ["s1", "s2"])
     }
+
+    @Test("a start note in a batch that rolls back is written when its writes are retried alone")
+    func noteInFailedBatch() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let storage = try SQLiteStorage(path: scratch.path("flow.db"), commits: .batched(maxOperations: 100, maxDelay: .milliseconds(100)))
+        try await storage.invocations.insert(CommitBatchingTests.invocation("r1"))
+        let failures = Mutex<[String]>([])
+        // One batch: the note, a write that fails (rolling the batch back), an awaited insert.
+        storage.invocations.noteStarted(requestId: "r1", attempt: 1) { error in failures.withLock { $0.append("note: \(error)") } }
+        storage.batcher.submit(failed: { error in failures.withLock { $0.append("\(error)") } }) { db in
+            try db.execute(sql: "INSERT INTO no_such_table VALUES (1)")
+        }
+        try await storage.invocations.insert(CommitBatchingTests.invocation("r2"))
+        #expect(failures.withLock { $0 }.count == 1)
+        #expect(failures.withLock { $0 }.first?.hasPrefix("note:") == false)
+        #expect(try storage.invocations.pending(function: "f").map(\.startedAttempts) == [1, 0])
+    }
 }
