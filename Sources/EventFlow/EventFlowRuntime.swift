@@ -38,8 +38,8 @@ public actor EventFlowRuntime {
     /// Scheduled actions not yet started (behind a lock: see `DelayedActions`).
     nonisolated let delayed = Mutex(DelayedActions())
     /// On a clock the runtime does not move: the one task sleeping until the earliest due
-    /// instant, and that instant.
-    var timer: (task: Task<Void, Never>, until: Duration)?
+    /// instant (that instant is `delayed`'s `timerUntil`, readable under the lock).
+    var timer: Task<Void, Never>?
     /// Actions started and not finished (counted down by each action's own task, without a hop
     /// back to the runtime), and how many of those wait in `sleep(for:)`.
     nonisolated let runningActions = Atomic<Int>(0)

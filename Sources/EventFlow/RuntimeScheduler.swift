@@ -33,16 +33,13 @@ extension EventFlowRuntime {
     nonisolated(nonsending) func scheduleInFlight(after delay: Duration, _ work: @escaping @Sendable () async -> Void) async -> Int {
         let serial = self.serial
         if !serial && delay <= .zero { return await schedule(after: delay, inFlight: true, work) }
-        let due = clock.now + delay
-        let (ticket, wakeEarlier) = delayed.withLock { actions -> (Int, Bool) in
-            let ticket = actions.takeTicket()
-            if delay <= .zero {
-                ready.withLock { $0.append(work) }
-                return (ticket, false)
-            }
-            actions.add(ticket, due: due, inFlight: !serial, work)
-            return (ticket, !serial && actions.timerUntil.map { due < $0 } ?? !serial)
+        if delay <= .zero {
+            // Serially: ready at once, in call order.
+            let ticket = delayed.withLock { $0.takeTicket() }
+            ready.withLock { $0.append(work) }
+            return ticket
         }
+        let (ticket, wakeEarlier) = addDelayed(due: clock.now + delay, inFlight: !serial, work)
         if wakeEarlier { await armTimer() }
         return ticket
     }
@@ -50,14 +47,22 @@ extension EventFlowRuntime {
     /// `schedule(after:_:)` from another actor without waiting for the runtime (a stream
     /// scheduling its pruning from a read): the action is added at once, the timer armed after.
     nonisolated func scheduleDetached(after delay: Duration, _ work: @escaping @Sendable () async -> Void) -> Int {
-        let due = clock.now + delay
-        let ticket = delayed.withLock { actions in
-            let ticket = actions.takeTicket()
-            actions.add(ticket, due: due, inFlight: false, work)
-            return ticket
-        }
-        if !serial { Task { await self.armTimer() } }
+        let (ticket, wakeEarlier) = addDelayed(due: clock.now + delay, inFlight: false, work)
+        if wakeEarlier { Task { await self.armTimer() } }
         return ticket
+    }
+
+    /// Adds a delayed action under the scheduler's lock; whether the real clock's timer must wake
+    /// earlier than it sleeps for it (never on a clock the runtime moves itself).
+    private nonisolated func addDelayed(
+        due: Duration, inFlight: Bool, _ work: @escaping @Sendable () async -> Void
+    ) -> (ticket: Int, wakeEarlier: Bool) {
+        let serial = self.serial
+        return delayed.withLock { actions in
+            let ticket = actions.takeTicket()
+            actions.add(ticket, due: due, inFlight: inFlight, work)
+            return (ticket, !serial && actions.timerUntil.map { due < $0 } ?? !serial)
+        }
     }
 
     /// `cancel(_:)` without a hop (withdrawing needs only the lock): a handler's timeout, or a
@@ -70,21 +75,26 @@ extension EventFlowRuntime {
     /// instant is earlier than the one it sleeps until).
     func armTimer() {
         guard let next = nextDue else { return }
-        if let timer, timer.until <= next { return }
-        timer?.task.cancel()
+        if let until = delayed.withLock({ $0.timerUntil }), until <= next { return }
+        timer?.cancel()
         let clock = self.clock
-        timer = (Task { [weak self] in
+        timer = Task { [weak self] in
             try? await clock.sleepUntil(next)
             await self?.timerFired(next)
-        }, next)
+        }
         delayed.withLock { $0.timerUntil = next }
     }
 
     /// Starts every action due by now, in the order they fell due, then sleeps again.
     private func timerFired(_ instant: Duration) {
-        guard let timer, timer.until == instant else { return }  // replaced by an earlier one
-        self.timer = nil
-        delayed.withLock { $0.timerUntil = nil }
+        // Not the timer any more when it was replaced by an earlier one.
+        let current = delayed.withLock { actions in
+            guard actions.timerUntil == instant else { return false }
+            actions.timerUntil = nil
+            return true
+        }
+        guard current else { return }
+        timer = nil
         let now = clock.now
         let accepting = isAccepting
         // After `stop` only work in flight starts; the rest stays scheduled (and stored).
