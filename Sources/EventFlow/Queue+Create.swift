@@ -6,22 +6,6 @@ struct QueueAttributeRequest: Sendable {
     var messageRetentionPeriod: Duration?
     var redrivePolicy: QueueDefinition.Redrive?
 
-    init(
-        maxMessageBytes: Int?, visibilityTimeout: Duration?, messageRetentionPeriod: Duration?, redrivePolicy: QueueDefinition.Redrive?
-    ) {
-        self.maxMessageBytes = maxMessageBytes
-        self.visibilityTimeout = visibilityTimeout
-        self.messageRetentionPeriod = messageRetentionPeriod
-        self.redrivePolicy = redrivePolicy
-    }
-
-    /// Every attribute given, as an initialiser gives them.
-    init(_ d: QueueDefinition) {
-        self.init(
-            maxMessageBytes: d.maxMessageBytes, visibilityTimeout: d.visibilityTimeout, messageRetentionPeriod: d.messageRetentionPeriod,
-            redrivePolicy: d.redrivePolicy)
-    }
-
     /// The SQS name of the first attribute given that differs from `existing` (in the order SQS
     /// documents its attributes), or nil when every attribute given is the same.
     func firstDifference(from existing: QueueDefinition) -> String? {
@@ -30,6 +14,16 @@ struct QueueAttributeRequest: Sendable {
         if let v = visibilityTimeout, v != existing.visibilityTimeout { return "VisibilityTimeout" }
         if let v = redrivePolicy, v != existing.redrivePolicy { return "RedrivePolicy" }
         return nil
+    }
+}
+
+extension QueueAttributeRequest {
+    /// Every attribute given, as an initialiser gives them (in an extension, so that the
+    /// memberwise initialiser stays).
+    init(_ d: QueueDefinition) {
+        self.init(
+            maxMessageBytes: d.maxMessageBytes, visibilityTimeout: d.visibilityTimeout, messageRetentionPeriod: d.messageRetentionPeriod,
+            redrivePolicy: d.redrivePolicy)
     }
 }
 
